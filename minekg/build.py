@@ -1,0 +1,443 @@
+"""The build: curated Turtle in, one checked dataset out.
+
+assemble() loads the ontology, reference data and curated statements, makes the states from ISO 3166,
+checks every term, type and source file, finds every evidence quote in its document, labels blank
+nodes deterministically and applies the derivation rules. build() writes the result to build/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from . import atomic, evidence, oxi, states
+from .errors import MinekgError
+from .loading import parse_turtle, read_text
+from .namespaces import GRAPH, ID, MK, ST, shorten
+from .project import Project
+
+ONTOLOGY_GRAPH = str(GRAPH["ontology"])
+REFERENCE_GRAPH = str(GRAPH["reference"])
+DERIVED_GRAPH = str(GRAPH["derived"])
+DECLARING_TYPES = {
+    OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
+    RDF.Property, SKOS.ConceptScheme, MK.Concept, OWL.Ontology, RDFS.Datatype,
+}
+
+
+def document_graph(slug: str) -> str:
+    return str(GRAPH[f"document/{slug}"])
+
+
+@dataclass
+class SourceText:
+    iri: URIRef
+    file: str  # as shown to users
+    text: str
+
+
+@dataclass
+class Assembled:
+    project: Project
+    graphs: dict[str, Graph] = field(default_factory=dict)  # graph IRI -> triples
+    files: dict[str, str] = field(default_factory=dict)  # curated file -> graph IRI
+    origin: dict[Node, str] = field(default_factory=dict)  # subject -> curated file it is described in
+    sources: dict[URIRef, SourceText] = field(default_factory=dict)
+    quote_problems: list[evidence.QuoteProblem] = field(default_factory=list)
+    namespaces: dict[str, dict[str, URIRef]] = field(default_factory=dict)  # file -> its prefixes
+
+    def union(self) -> Graph:
+        g = Graph()
+        for part in self.graphs.values():
+            g += part
+        return g
+
+    def quads(self):
+        for name, g in self.graphs.items():
+            for s, p, o in g:
+                yield s, p, o, name
+
+
+# ------------------------------------------------------------------ loading
+
+
+def _load_dir(asm: Assembled, folder: Path, graph_name, pattern: str = "*.ttl") -> None:
+    for path in sorted(folder.glob(pattern)):
+        shown = asm.project.rel(path)
+        g = parse_turtle(path, shown)
+        name = graph_name(path)
+        asm.graphs.setdefault(name, Graph())
+        asm.graphs[name] += g
+        asm.files[shown] = name
+        for s in g.subjects(unique=True):
+            asm.origin.setdefault(s, shown)
+        asm.namespaces[shown] = dict(g.namespaces())
+
+
+def _line_of(asm: Assembled, shown: str, iri: Node) -> int | None:
+    """The first line of a curated file that mentions `iri`, prefixed or in full."""
+    try:
+        text = (asm.project.root / shown).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    forms = [f"<{iri}>"]
+    for prefix, ns in asm.namespaces.get(shown, {}).items():
+        if str(iri).startswith(str(ns)) and prefix:
+            forms.append(f"{prefix}:{str(iri)[len(str(ns)):]}")
+    for n, line in enumerate(text.splitlines(), 1):
+        for form in forms:
+            for m in re.finditer(re.escape(form), line):
+                after = line[m.end() : m.end() + 1]
+                if not after or not (after.isalnum() or after in "-_"):
+                    return n
+    return None
+
+
+def _where(asm: Assembled, iri: Node, files: list[str] | None = None) -> str:
+    for shown in files or sorted(asm.files):
+        line = _line_of(asm, shown, iri)
+        if line:
+            return f"{shown}:{line}"
+    return files[0] if files else "graph_data"
+
+
+# ------------------------------------------------------------------ checks
+
+
+def _declared_terms(ontology: Graph) -> set[Node]:
+    declared = set()
+    for s, o in ontology.subject_objects(RDF.type):
+        if o in DECLARING_TYPES or (o, RDF.type, OWL.Class) in ontology:
+            declared.add(s)
+    return declared
+
+
+def _check_terms(asm: Assembled, declared: set[Node]) -> None:
+    """Every predicate and class in the data is a term of the ontology or a declared standard one."""
+    data_files = [f for f, gname in asm.files.items() if gname != ONTOLOGY_GRAPH]
+    typed = set()
+    for f in data_files:
+        typed.update(asm.graphs[asm.files[f]].subjects(RDF.type))
+    for f in data_files:
+        g = parse_turtle(asm.project.root / f, f)
+        for s, p, o in sorted(g, key=lambda t: tuple(str(x) for x in t)):
+            if p not in declared:
+                raise MinekgError(f"{_where(asm, p, [f])}: unknown term {shorten(str(p))} "
+                                  "(not defined in ontology/; a typo?)")
+            if p == RDF.type and o not in declared:
+                raise MinekgError(f"{_where(asm, o, [f])}: unknown class {shorten(str(o))} "
+                                  "(not defined in ontology/; a typo?)")
+            for term in (s, o):
+                if isinstance(term, URIRef) and str(term).startswith(str(MK)) and term not in declared:
+                    raise MinekgError(f"{_where(asm, term, [f])}: unknown term {shorten(str(term))} "
+                                      "(not defined in ontology/; a typo?)")
+            if (isinstance(o, URIRef) and str(o).startswith(ID) and not str(o).startswith(str(ST))
+                    and o not in typed and p != RDF.type):
+                raise MinekgError(f"{_where(asm, o, [f])}: {shorten(str(o))} is used but never defined "
+                                  "(no rdf:type for it in graph_data/; a typo?)")
+
+
+def _add_states(asm: Assembled) -> None:
+    reference = asm.graphs.setdefault(REFERENCE_GRAPH, Graph())
+    used: dict[str, str] = {}
+    for f, gname in sorted(asm.files.items()):
+        if gname == ONTOLOGY_GRAPH:
+            continue
+        for term in set(asm.graphs[gname].all_nodes()):
+            if isinstance(term, URIRef) and str(term).startswith(str(ST)):
+                used.setdefault(str(term)[len(str(ST)) :], f)
+    for code in sorted(used):
+        if states.lookup(code) is None:
+            where = _where(asm, ST[code])
+            raise MinekgError(f"{where}: st:{code} is not an ISO 3166 alpha-3 code (pycountry does not know it)")
+        reference += states.state_triples(code)
+
+
+def _superclasses(ontology: Graph) -> dict[Node, set[Node]]:
+    direct = defaultdict(set)
+    for c, sup in ontology.subject_objects(RDFS.subClassOf):
+        direct[c].add(sup)
+    closure: dict[Node, set[Node]] = {}
+
+    def up(c: Node) -> set[Node]:
+        if c not in closure:
+            closure[c] = {c}
+            for sup in direct.get(c, ()):
+                closure[c] |= up(sup)
+        return closure[c]
+
+    for c in list(direct) + list(ontology.subjects(RDF.type, OWL.Class)):
+        up(c)
+    return closure
+
+
+def _disjoint_pairs(ontology: Graph) -> set[frozenset]:
+    pairs = set()
+    for node in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
+        members = list(ontology.items(ontology.value(node, OWL.members)))
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                pairs.add(frozenset((a, b)))
+    for a, b in ontology.subject_objects(OWL.disjointWith):
+        pairs.add(frozenset((a, b)))
+    return pairs
+
+
+def _check_types(asm: Assembled, data: Graph, ontology: Graph) -> None:
+    sup = _superclasses(ontology)
+    disjoint = _disjoint_pairs(ontology)
+    for s in sorted(set(data.subjects(RDF.type)), key=str):
+        types = sorted(set(data.objects(s, RDF.type)), key=str)
+        for i, a in enumerate(types):
+            for b in types[i + 1 :]:
+                for x in sup.get(a, {a}):
+                    for y in sup.get(b, {b}):
+                        if frozenset((x, y)) in disjoint:
+                            where = _where(asm, s, [asm.origin[s]] if s in asm.origin else None)
+                            raise MinekgError(
+                                f"{where}: {shorten(str(s))} is given incompatible types "
+                                f"{shorten(str(a))} and {shorten(str(b))} ({shorten(str(x))} and "
+                                f"{shorten(str(y))} are disjoint)")
+
+
+def _load_sources(asm: Assembled) -> None:
+    reference = asm.graphs[REFERENCE_GRAPH]
+    for doc, rel in sorted(reference.subject_objects(MK.sourceFile)):
+        path = asm.project.graph_data / str(rel)
+        shown = asm.project.rel(path)
+        where = _where(asm, doc, [f for f in asm.files if f.startswith("graph_data/sources")])
+        if not path.is_file():
+            raise MinekgError(f"{where}: source file {shown} of {shorten(str(doc))} not found")
+        text = read_text(path, shown)
+        expected = reference.value(doc, MK.sha256)
+        actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        if expected is not None and str(expected) != actual:
+            raise MinekgError(f"{shown}: SHA-256 {actual[:12]}… differs from mk:sha256 {str(expected)[:12]}… "
+                              f"recorded for {shorten(str(doc))}: source documents must not be edited")
+        asm.sources[doc] = SourceText(doc, shown, text)
+
+
+# ------------------------------------------------------------------ evidence
+
+
+def _ground_evidence(asm: Assembled) -> None:
+    """Find every quote in its document, record offsets, and give evidence nodes stable IRIs."""
+    for gname in sorted(asm.graphs):
+        g = asm.graphs[gname]
+        if gname == ONTOLOGY_GRAPH:
+            continue
+        for stmt, ev in sorted(set(g.subject_objects(MK.evidence)), key=lambda t: (str(t[0]), str(t[1]))):
+            if (ev, None, None) not in g:
+                continue  # already renamed via another statement sharing this evidence
+            source = g.value(ev, MK.source)
+            quote = g.value(ev, MK.quote)
+            if source is None or quote is None:
+                continue  # register rows carry no quote; SHACL reports evidence missing both
+            src = asm.sources.get(source)
+            label = shorten(str(stmt))
+            if src is None:
+                asm.quote_problems.append(evidence.QuoteProblem(
+                    label, f"evidence cites {shorten(str(source))}, which has no source file in graph_data/sources"))
+                continue
+            prefix, suffix = g.value(ev, MK.quotePrefix), g.value(ev, MK.quoteSuffix)
+            hits = evidence.locate(src.text, str(quote), prefix and str(prefix), suffix and str(suffix))
+            if not hits:
+                asm.quote_problems.append(evidence.QuoteProblem(
+                    label, f"quote not found in {src.file}: \"{_clip(str(quote))}\"; closest passage: "
+                    f"\"{_clip(evidence.closest_passage(src.text, str(quote)))}\""))
+                continue
+            if len(hits) > 1:
+                asm.quote_problems.append(evidence.QuoteProblem(
+                    label, f"quote occurs {len(hits)} times in {src.file} (offsets "
+                    f"{', '.join(map(str, hits))}): \"{_clip(str(quote))}\"; add mk:quotePrefix or mk:quoteSuffix"))
+                continue
+            start = hits[0]
+            loc = evidence.Located(start, start + len(str(quote)))
+            target = ev
+            if isinstance(ev, BNode):
+                slug = str(source).rsplit("/", 1)[-1]
+                target = evidence.evidence_iri(slug, str(quote), prefix and str(prefix), suffix and str(suffix),
+                                               evidence.describe(g, ev))
+                _rename(g, ev, target)
+                asm.origin.setdefault(target, asm.origin.get(stmt, ""))
+            for t in evidence.offsets_triples(target, loc):
+                g.add(t)
+            g.add((target, RDF.type, MK.Evidence))
+
+
+def _clip(text: str, n: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _rename(g: Graph, old: Node, new: Node) -> None:
+    for s, p, o in list(g.triples((old, None, None))):
+        g.remove((s, p, o))
+        g.add((new, p, o))
+    for s, p, o in list(g.triples((None, None, old))):
+        g.remove((s, p, o))
+        g.add((s, p, new))
+
+
+def _label_blank_nodes(g: Graph) -> None:
+    """Give every blank node a label derived from where it hangs and what it holds."""
+    memo: dict[BNode, str] = {}
+
+    def down(b: Node, depth: int = 0) -> str:
+        parts = []
+        for p, o in g.predicate_objects(b):
+            parts.append(f"{p.n3()} {down(o, depth + 1) if isinstance(o, BNode) and depth < 20 else o.n3()}")
+        return "[" + ";".join(sorted(parts)) + "]"
+
+    def key(b: BNode, depth: int = 0) -> str:
+        if b in memo:
+            return memo[b]
+        parents = sorted((s, p) for s, p in g.subject_predicates(b))
+        if parents and depth < 20:
+            s, p = parents[0]
+            up = key(s, depth + 1) if isinstance(s, BNode) else s.n3()
+            up += p.n3()
+        else:
+            up = ""
+        memo[b] = hashlib.sha256((up + down(b)).encode("utf-8")).hexdigest()[:16]
+        return memo[b]
+
+    blanks = sorted({n for n in g.all_nodes() if isinstance(n, BNode)}, key=str)
+    keys = {b: key(b) for b in blanks}
+    seen: Counter = Counter()
+    renames = {}
+    for b in sorted(blanks, key=lambda b: (keys[b], str(b))):
+        k = keys[b]
+        seen[k] += 1
+        renames[b] = BNode(f"g{k}" + (f"x{seen[k]}" if seen[k] > 1 else ""))
+    triples = list(g)
+    for t in triples:
+        if any(isinstance(x, BNode) for x in t):
+            g.remove(t)
+            g.add(tuple(renames.get(x, x) for x in t))
+
+
+# ------------------------------------------------------------------ derivation
+
+
+def _derive(asm: Assembled) -> None:
+    """Apply rules/*.rq (SPARQL CONSTRUCT) over everything, into the derived graph."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_extend(
+        ox.Quad(oxi.to_oxigraph(s), oxi.to_oxigraph(p), oxi.to_oxigraph(o), ox.NamedNode(gname))
+        for s, p, o, gname in asm.quads()
+    )
+    derived = Graph()
+    for rule in sorted(asm.project.rules.glob("*.rq")):
+        text = read_text(rule, asm.project.rel(rule))
+        try:
+            result = store.query(text, use_default_graph_as_union=True)
+        except SyntaxError as e:
+            raise MinekgError(f"{asm.project.rel(rule)}: SPARQL syntax error: {e}") from None
+        for t in result:
+            derived.add((oxi.to_rdflib(t.subject), oxi.to_rdflib(t.predicate), oxi.to_rdflib(t.object)))
+    asm.graphs[DERIVED_GRAPH] = derived
+
+
+# ------------------------------------------------------------------ entry points
+
+
+def assemble(project: Project | None = None, derive: bool = True) -> Assembled:
+    project = project or Project.default()
+    asm = Assembled(project)
+    for folder in (project.ontology, project.reference, project.sources, project.statements):
+        if not folder.is_dir():
+            raise MinekgError(f"{project.rel(folder)}: folder not found (is this a minekg checkout?)")
+    _load_dir(asm, project.ontology, lambda p: ONTOLOGY_GRAPH)
+    _load_dir(asm, project.reference, lambda p: REFERENCE_GRAPH)
+    _load_dir(asm, project.sources, lambda p: REFERENCE_GRAPH)
+    _load_dir(asm, project.statements, lambda p: document_graph(p.stem))
+    ontology = asm.graphs[ONTOLOGY_GRAPH]
+    _check_terms(asm, _declared_terms(ontology))
+    _add_states(asm)
+    data = Graph()
+    for gname, g in asm.graphs.items():
+        if gname != ONTOLOGY_GRAPH:
+            data += g
+    _check_types(asm, data, ontology)
+    _load_sources(asm)
+    _ground_evidence(asm)
+    for g in asm.graphs.values():
+        _label_blank_nodes(g)
+    if derive:
+        _derive(asm)
+    return asm
+
+
+def summarize(asm: Assembled) -> dict:
+    union = asm.union()
+    ontology = asm.graphs[ONTOLOGY_GRAPH]
+    sup = _superclasses(ontology)
+    statement_classes = {c for c, ups in sup.items() if MK.Statement in ups and c != MK.Statement}
+    by_kind: Counter = Counter()
+    by_doc: Counter = Counter()
+    statements = set()
+    for s in set(union.subjects(RDF.type)):
+        types = set(union.objects(s, RDF.type)) & statement_classes
+        if not types:
+            continue
+        statements.add(s)
+        specific = [t for t in types if not any(t != u and t in sup.get(u, ()) for u in types)]
+        for t in specific:
+            by_kind[shorten(str(t)).removeprefix("mk:")] += 1
+    for s in statements:
+        docs = {union.value(ev, MK.source) for ev in union.objects(s, MK.evidence)}
+        for d in docs - {None}:
+            by_doc[shorten(str(d))] += 1
+    return {
+        "triples": sum(len(g) for g in asm.graphs.values()),
+        "graphs": {name: len(g) for name, g in sorted(asm.graphs.items())},
+        "statements": len(statements),
+        "evidence": len(set(union.subjects(RDF.type, MK.Evidence))),
+        "statements_by_kind": dict(sorted(by_kind.items())),
+        "statements_by_document": dict(sorted(by_doc.items())),
+        "files": dict(sorted(asm.files.items())),
+    }
+
+
+def build(project: Project | None = None, out: Path | None = None) -> dict:
+    """Assemble and write build/ atomically: minekg.nq (sorted N-Quads) and summary.json."""
+    project = project or Project.default()
+    asm = assemble(project)
+    if asm.quote_problems:
+        first = asm.quote_problems[0]
+        more = f" (and {len(asm.quote_problems) - 1} more quote problems)" if len(asm.quote_problems) > 1 else ""
+        file = asm.origin.get(URIRef(_expand(first.statement)), "graph_data")
+        raise MinekgError(f"{file}: {first.statement}: {first.message}{more}")
+    summary = summarize(asm)
+    lines = oxi.nquads_lines(asm.quads())
+    with atomic.replace_dir(out or project.build) as tmp:
+        (tmp / "minekg.nq").write_text("".join(lines), encoding="utf-8")
+        (tmp / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return summary
+
+
+def _expand(short: str) -> str:
+    from .namespaces import PREFIXES
+
+    prefix, _, local = short.partition(":")
+    return PREFIXES[prefix] + local if prefix in PREFIXES and not short.startswith("http") else short
+
+
+def load_built(project: Project | None = None) -> Path:
+    """The built dataset's path; a clear error if there is none yet."""
+    project = project or Project.default()
+    path = project.build / "minekg.nq"
+    if not path.is_file():
+        raise MinekgError(f"{project.rel(path)}: no built dataset; run `minekg build` first")
+    return path

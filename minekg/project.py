@@ -1,0 +1,65 @@
+"""Where minekg's files live: one root (the repository), and the folders the design names."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @classmethod
+    def default(cls) -> Project:
+        # MINEKG_ROOT lets tests point the CLI at a fixture tree; by default, the checkout holding the package.
+        env = os.environ.get("MINEKG_ROOT")
+        return cls(Path(env).resolve() if env else Path(__file__).resolve().parent.parent)
+
+    @property
+    def ontology(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def graph_data(self) -> Path:
+        return self.root / "graph_data"
+
+    @property
+    def sources(self) -> Path:
+        return self.graph_data / "sources"
+
+    @property
+    def reference(self) -> Path:
+        return self.graph_data / "reference"
+
+    @property
+    def statements(self) -> Path:
+        return self.graph_data / "statements"
+
+    @property
+    def exclusions(self) -> Path:
+        return self.graph_data / "coverage_exclusions"
+
+    @property
+    def rules(self) -> Path:
+        return self.root / "rules"
+
+    @property
+    def queries(self) -> Path:
+        return self.root / "queries"
+
+    @property
+    def validate(self) -> Path:
+        return self.root / "validate"
+
+    @property
+    def build(self) -> Path:
+        return self.root / "build"
+
+    def rel(self, path: Path) -> str:
+        """A path as the user should see it: relative to the root where it can be."""
+        try:
+            return str(path.resolve().relative_to(self.root))
+        except ValueError:
+            return str(path)
