@@ -1,0 +1,97 @@
+"""Writing query results: table, CSV, TSV and SPARQL 1.1 JSON for SELECT/ASK; Turtle, JSON-LD and
+N-Triples for CONSTRUCT/DESCRIBE."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from .errors import MinekgError
+from .namespaces import PREFIXES, shorten
+from .oxi import nquads_lines
+from .stores import Result
+
+SELECT_FORMATS = ("table", "csv", "tsv", "json")
+GRAPH_FORMATS = ("turtle", "jsonld", "ntriples")
+
+
+def cell(term: Node | None, short: bool = True) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return shorten(str(term)) if short else str(term)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def json_term(term: Node) -> dict:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    assert isinstance(term, Literal)
+    out = {"type": "literal", "value": str(term)}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype is not None:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def to_sparql_json(result: Result) -> dict:
+    if result.form == "ASK":
+        return {"head": {}, "boolean": bool(result.boolean)}
+    return {
+        "head": {"vars": result.variables},
+        "results": {"bindings": [
+            {v: json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows
+        ]},
+    }
+
+
+def render(result: Result, fmt: str) -> str:
+    if result.form in ("CONSTRUCT", "DESCRIBE"):
+        if fmt not in GRAPH_FORMATS:
+            raise MinekgError(f"format {fmt!r} does not fit a {result.form} query (one of {', '.join(GRAPH_FORMATS)})")
+        g = result.graph
+        assert g is not None
+        if fmt == "ntriples":
+            return "".join(nquads_lines((s, p, o, None) for s, p, o in g))
+        for prefix, ns in PREFIXES.items():
+            g.bind(prefix, ns)
+        return g.serialize(format="json-ld" if fmt == "jsonld" else "turtle")
+    if fmt not in SELECT_FORMATS:
+        raise MinekgError(f"format {fmt!r} does not fit a {result.form} query (one of {', '.join(SELECT_FORMATS)})")
+    if fmt == "json":
+        return json.dumps(to_sparql_json(result), indent=2, ensure_ascii=False) + "\n"
+    if result.form == "ASK":
+        return ("true" if result.boolean else "false") + "\n"
+    if fmt in ("csv", "tsv"):
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(result.variables)
+        for row in result.rows:
+            writer.writerow([cell(t, short=False) for t in row])
+        return buf.getvalue()
+    return table(result)
+
+
+def table(result: Result, max_width: int = 60) -> str:
+    header = result.variables
+    rows = [[_clip(cell(t), max_width) for t in row] for row in result.rows]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def _clip(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"

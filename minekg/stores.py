@@ -1,0 +1,222 @@
+"""Query backends behind one interface: embedded Oxigraph (default), rdflib memory, a SPARQL endpoint.
+
+Every backend answers with rdflib terms, so results compare and format the same. All backends see the
+union of minekg's named graphs as the default graph (Oxigraph: use_default_graph_as_union; rdflib:
+default_union; an endpoint: configure its union default graph, as `oxigraph serve --union-default-graph`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import urllib.error
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+from rdflib.term import Node
+
+from . import oxi
+from .errors import MinekgError
+
+BACKENDS = ("oxigraph", "memory")
+DEFAULT_BACKEND = "oxigraph"  # measured fastest with identical answers: see bench/results.md
+
+
+@dataclass
+class Result:
+    form: str  # SELECT | CONSTRUCT | ASK | DESCRIBE
+    variables: list[str]
+    rows: list[list[Node | None]]
+    graph: Graph | None = None
+    boolean: bool | None = None
+
+    def dicts(self) -> list[dict[str, str | None]]:
+        """Rows as dicts of plain strings (IRIs and lexical forms), None for unbound."""
+        return [{v: (None if t is None else str(t)) for v, t in zip(self.variables, row)} for row in self.rows]
+
+
+class Store:
+    name = "store"
+
+    def query(self, text: str) -> Result:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class OxigraphStore(Store):
+    name = "oxigraph"
+
+    def __init__(self, nquads: Path | None = None, data: str | None = None) -> None:
+        import pyoxigraph as ox
+
+        self._ox = ox
+        self.store = ox.Store()
+        if nquads is not None:
+            self.store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        elif data is not None:
+            self.store.bulk_load(input=data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+
+    def query(self, text: str) -> Result:
+        ox = self._ox
+        try:
+            res = self.store.query(text, use_default_graph_as_union=True)
+        except SyntaxError as e:
+            raise MinekgError(f"SPARQL syntax error: {_first_line(e)}") from None
+        except (OSError, ValueError, RuntimeError) as e:
+            raise MinekgError(f"query failed on oxigraph: {_first_line(e)}") from None
+        if isinstance(res, ox.QueryBoolean):
+            return Result("ASK", [], [], boolean=bool(res))
+        if isinstance(res, ox.QuerySolutions):
+            variables = [v.value for v in res.variables]
+            rows = [[None if s[v] is None else oxi.to_rdflib(s[v]) for v in variables] for s in res]
+            return Result("SELECT", variables, rows)
+        g = Graph()
+        for t in res:
+            g.add((oxi.to_rdflib(t.subject), oxi.to_rdflib(t.predicate), oxi.to_rdflib(t.object)))
+        return Result("CONSTRUCT", [], [], graph=g)
+
+
+class MemoryStore(Store):
+    """rdflib's own engine: slow, kept as the reference implementation."""
+
+    name = "memory"
+
+    def __init__(self, nquads: Path | None = None, data: str | None = None) -> None:
+        self.ds = Dataset(default_union=True)
+        if nquads is not None:
+            self.ds.parse(str(nquads), format="nquads")
+        elif data is not None:
+            self.ds.parse(data=data, format="nquads")
+
+    def query(self, text: str) -> Result:
+        try:
+            res = self.ds.query(text)
+        except Exception as e:  # rdflib raises pyparsing and plain exceptions alike
+            raise MinekgError(f"query failed on memory: {_first_line(e)}") from None
+        if res.type == "ASK":
+            return Result("ASK", [], [], boolean=bool(res.askAnswer))
+        if res.type == "SELECT":
+            variables = [str(v) for v in res.vars]
+            return Result("SELECT", variables, [list(row) for row in res])
+        g = Graph()
+        for t in res:
+            g.add(t)
+        return Result("CONSTRUCT", [], [], graph=g)
+
+
+class EndpointStore(Store):
+    """Any SPARQL 1.1 endpoint, through SPARQLWrapper. Credentials come from the environment only:
+    MINEKG_ENDPOINT_USER and MINEKG_ENDPOINT_PASSWORD."""
+
+    name = "endpoint"
+
+    def __init__(self, url: str, update_url: str | None = None, timeout: float = 30.0) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise MinekgError(f"endpoint {url}: not an http(s) URL")
+        self.url = url
+        self.update_url = update_url
+        self.timeout = timeout
+
+    def _wrapper(self, url: str):
+        from SPARQLWrapper import SPARQLWrapper
+
+        w = SPARQLWrapper(url)
+        w.setTimeout(int(self.timeout))
+        user, password = os.environ.get("MINEKG_ENDPOINT_USER"), os.environ.get("MINEKG_ENDPOINT_PASSWORD")
+        if user is not None:
+            w.setCredentials(user, password or "")
+        return w
+
+    def query(self, text: str) -> Result:
+        from SPARQLWrapper import JSON, POST, TURTLE
+
+        from .queries import query_form
+
+        form = query_form(text)
+        w = self._wrapper(self.url)
+        w.setQuery(text)
+        w.setMethod(POST)
+        w.setReturnFormat(JSON if form in ("SELECT", "ASK") else TURTLE)
+        raw = self._call(w)
+        if form in ("SELECT", "ASK"):
+            try:
+                doc = json.loads(raw)
+            except (ValueError, TypeError):
+                raise MinekgError(f"endpoint {self.url}: malformed response (not SPARQL JSON results)") from None
+            return parse_json_results(doc, self.url)
+        g = Graph()
+        try:
+            g.parse(data=raw, format="turtle")
+        except Exception:
+            raise MinekgError(f"endpoint {self.url}: malformed response (not Turtle)") from None
+        return Result(form, [], [], graph=g)
+
+    def _call(self, w) -> str:
+        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+        try:
+            response = w.query().response
+            body = response.read()
+        except urllib.error.HTTPError as e:
+            raise MinekgError(f"endpoint {self.url}: HTTP {e.code} {e.reason}") from None
+        except urllib.error.URLError as e:
+            reason = e.reason
+            if isinstance(reason, socket.timeout | TimeoutError):
+                raise MinekgError(f"endpoint {self.url}: timed out after {self.timeout:g} s") from None
+            raise MinekgError(f"endpoint {self.url}: cannot connect ({reason})") from None
+        except (TimeoutError, socket.timeout):
+            raise MinekgError(f"endpoint {self.url}: timed out after {self.timeout:g} s") from None
+        except SPARQLWrapperException as e:
+            raise MinekgError(f"endpoint {self.url}: {_first_line(e)}") from None
+        except (ConnectionError, OSError) as e:
+            raise MinekgError(f"endpoint {self.url}: connection failed ({_first_line(e)})") from None
+        return body.decode("utf-8", errors="replace") if isinstance(body, bytes) else str(body)
+
+
+def parse_json_results(doc: dict, where: str) -> Result:
+    """SPARQL 1.1 JSON results into a Result of rdflib terms."""
+    from rdflib import BNode, Literal, URIRef
+
+    try:
+        if "boolean" in doc:
+            return Result("ASK", [], [], boolean=bool(doc["boolean"]))
+        variables = list(doc["head"]["vars"])
+        rows = []
+        for b in doc["results"]["bindings"]:
+            row = []
+            for v in variables:
+                t = b.get(v)
+                if t is None:
+                    row.append(None)
+                elif t["type"] == "uri":
+                    row.append(URIRef(t["value"]))
+                elif t["type"] == "bnode":
+                    row.append(BNode(t["value"]))
+                else:
+                    lang, dt = t.get("xml:lang"), t.get("datatype")
+                    row.append(Literal(t["value"], lang=lang) if lang else
+                               Literal(t["value"], datatype=URIRef(dt) if dt and not dt.endswith("#string") else None))
+            rows.append(row)
+    except (KeyError, TypeError, AttributeError):
+        raise MinekgError(f"endpoint {where}: malformed response (not SPARQL JSON results)") from None
+    return Result("SELECT", variables, rows)
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
+
+
+def open_store(backend: str = DEFAULT_BACKEND, nquads: Path | None = None, endpoint: str | None = None,
+               update_endpoint: str | None = None, timeout: float = 30.0) -> Store:
+    if endpoint:
+        return EndpointStore(endpoint, update_endpoint, timeout)
+    if backend == "oxigraph":
+        return OxigraphStore(nquads)
+    if backend == "memory":
+        return MemoryStore(nquads)
+    raise MinekgError(f"unknown store {backend!r} (one of {', '.join(BACKENDS)}, or --endpoint URL)")

@@ -1,0 +1,139 @@
+"""Validation: the SHACL shapes in validate/ (pySHACL) plus the evidence check of the build."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pyshacl import validate as shacl_validate
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+from .build import Assembled, assemble
+from .loading import parse_turtle
+from .namespaces import shorten
+from .project import Project
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str  # "Violation" | "Warning" | "Info"
+    focus: str
+    path: str | None
+    message: str
+    shape: str
+    file: str
+
+    def to_json(self) -> dict:
+        return {"severity": self.severity, "focus": self.focus, "path": self.path, "message": self.message,
+                "shape": self.shape, "file": self.file}
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Warning"]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    def to_json(self) -> dict:
+        return {"conforms": self.conforms, "violations": len(self.violations), "warnings": len(self.warnings),
+                "results": [f.to_json() for f in self.findings]}
+
+    def to_text(self) -> str:
+        lines = []
+        for severity in ("Violation", "Warning", "Info"):
+            group = [f for f in self.findings if f.severity == severity]
+            if not group:
+                continue
+            lines.append(f"{severity}s ({len(group)}):")
+            for f in group:
+                path = f" {f.path}" if f.path else ""
+                lines.append(f"  {f.file}: {f.focus}{path}: {f.message} [{f.shape}]")
+        verdict = "conforms" if self.conforms else "does not conform"
+        lines.append(f"{verdict}: {len(self.violations)} violations, {len(self.warnings)} warnings")
+        return "\n".join(lines)
+
+
+def load_shapes(project: Project) -> Graph:
+    shapes = Graph()
+    for path in sorted(project.validate.glob("shapes_*.ttl")):
+        shapes += parse_turtle(path, project.rel(path))
+    return shapes
+
+
+def _named(focus: Node, data: Graph) -> Node:
+    """The nearest IRI a blank focus node hangs from (a quantity's statement), for the report."""
+    seen = 0
+    while isinstance(focus, BNode) and seen < 10:
+        parent = next(iter(sorted(data.subjects(None, focus), key=str)), None)
+        if parent is None:
+            break
+        focus, seen = parent, seen + 1
+    return focus
+
+
+def _shape_name(shapes: Graph, shape: Node) -> str:
+    name = shapes.value(shape, SH.name)
+    if name is not None:
+        return str(name)
+    return shorten(str(shape)) if isinstance(shape, URIRef) else "shape"
+
+
+def run_shacl(data: Graph, shapes: Graph) -> Graph:
+    _, results, _ = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True,
+                                   allow_warnings=True, abort_on_first=False)
+    return results
+
+
+def findings_from(results: Graph, shapes: Graph, data: Graph, origin: dict) -> list[Finding]:
+    found = []
+    for r in results.subjects(RDF.type, SH.ValidationResult):
+        severity = str(results.value(r, SH.resultSeverity)).rsplit("#", 1)[-1]
+        focus = results.value(r, SH.focusNode)
+        path = results.value(r, SH.resultPath)
+        shape = results.value(r, SH.sourceShape)
+        message = results.value(r, SH.resultMessage)
+        named = _named(focus, data)
+        found.append(Finding(
+            severity=severity,
+            focus=shorten(str(named)) if isinstance(named, URIRef) else "(blank node)",
+            path=shorten(str(path)) if isinstance(path, URIRef) else None,
+            message=str(message) if message else "constraint not met",
+            shape=_shape_name(shapes, shape),
+            file=origin.get(named, origin.get(focus, "graph_data")),
+        ))
+    return found
+
+
+def validate(project: Project | None = None, asm: Assembled | None = None) -> Report:
+    project = project or Project.default()
+    asm = asm or assemble(project)
+    data = asm.union()
+    shapes = load_shapes(project)
+    results = run_shacl(data, shapes)
+    report = Report()
+    for problem in asm.quote_problems:
+        file = asm.origin.get(URIRef(_expand(problem.statement)), "graph_data")
+        report.findings.append(Finding("Violation", problem.statement, "mk:evidence", problem.message,
+                                       "evidence quote found once in its source", file))
+    report.findings.extend(findings_from(results, shapes, data, asm.origin))
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    report.findings.sort(key=lambda f: (order.get(f.severity, 3), f.file, f.focus, f.path or "", f.message))
+    return report
+
+
+def _expand(short: str) -> str:
+    from .namespaces import PREFIXES
+
+    prefix, _, local = short.partition(":")
+    return PREFIXES[prefix] + local if prefix in PREFIXES else short
