@@ -75,6 +75,26 @@ def validate(fmt: str) -> None:
     sys.exit(1 if report.violations else 0)
 
 
+@main.command("coverage")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@handled
+def coverage_cmd(fmt: str) -> None:
+    """Sentence coverage of each source document by evidence quotes, with what is not covered."""
+    from .build import assemble
+    from .coverage import coverage, table
+
+    results = coverage(assemble(Project.default()))
+    if fmt == "json":
+        click.echo(json.dumps({"documents": [r.to_json() for r in results]}, indent=2, ensure_ascii=False))
+        return
+    click.echo(table(results), nl=False)
+    for r in results:
+        for s in r.uncovered:
+            click.echo(f"uncovered {r.document} [{s.start}:{s.end}]: {s.text}")
+        for x in r.unused_exclusions:
+            click.echo(f"unused exclusion {r.document}: {x}")
+
+
 def _store_options(fn: Callable) -> Callable:
     fn = click.option("--store", type=click.Choice(["oxigraph", "memory"]), default="oxigraph", show_default=True,
                       help="embedded backend over build/minekg.nq")(fn)
