@@ -8,9 +8,8 @@ graph_data/coverage_exclusions/<document slug>.yaml and counted as excluded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import re
+from dataclasses import dataclass, field
 
 import pysbd
 import yaml
@@ -130,14 +129,14 @@ def document_coverage(asm: Assembled, doc: URIRef) -> DocumentCoverage:
             result.excluded += 1
         else:
             result.uncovered.append(s)
-    result.unused_exclusions = [str(x["sentence"]) for x, u in zip(exclusions, used) if not u]
+    result.unused_exclusions = [str(x["sentence"]) for x, u in zip(exclusions, used, strict=True) if not u]
     return result
 
 
 def _exclusion_slug(asm: Assembled, doc: URIRef, slug: str) -> str:
     # Exclusion files are named like the statements file of the document (russia-2012.yaml for
     # doc:russia-2012; news-2025.yaml for doc:news-2025-russia-ukraine-landmines).
-    for f, gname in asm.files.items():
+    for f, _gname in asm.files.items():
         stem = f.rsplit("/", 1)[-1].removesuffix(".ttl")
         if f.startswith("graph_data/statements/") and (stem == slug or slug.startswith(stem + "-")):
             if (asm.project.exclusions / f"{stem}.yaml").exists():
@@ -158,7 +157,7 @@ def table(results: list[DocumentCoverage]) -> str:
     for r in results:
         rows.append((r.document, str(r.sentences), str(r.covered), str(r.excluded), f"{100 * r.coverage:.1f}%"))
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
-    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
              for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines) + "\n"

@@ -57,3 +57,11 @@ def shorten(iri: str) -> str:
             if rest and "/" not in rest and "#" not in rest:
                 best = prefix
     return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
+
+
+def expand(value: str) -> str:
+    """Expand a prefixed name (st:BLR, s:belarus-2022-accession) with minekg's prefixes; else unchanged."""
+    prefix, sep, local = value.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    return value

@@ -49,7 +49,8 @@ def to_sparql_json(result: Result) -> dict:
     return {
         "head": {"vars": result.variables},
         "results": {"bindings": [
-            {v: json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows
+            {v: json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
+            for row in result.rows
         ]},
     }
 
@@ -85,9 +86,9 @@ def table(result: Result, max_width: int = 60) -> str:
     header = result.variables
     rows = [[_clip(cell(t), max_width) for t in row] for row in result.rows]
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(),
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines) + "\n"
 

@@ -11,7 +11,7 @@ from rdflib.term import Node
 
 from .build import Assembled, assemble
 from .loading import parse_turtle
-from .namespaces import shorten
+from .namespaces import expand, shorten
 from .project import Project
 
 
@@ -123,17 +123,10 @@ def validate(project: Project | None = None, asm: Assembled | None = None) -> Re
     results = run_shacl(data, shapes)
     report = Report()
     for problem in asm.quote_problems:
-        file = asm.origin.get(URIRef(_expand(problem.statement)), "graph_data")
+        file = asm.origin.get(URIRef(expand(problem.statement)), "graph_data")
         report.findings.append(Finding("Violation", problem.statement, "mk:evidence", problem.message,
                                        "evidence quote found once in its source", file))
     report.findings.extend(findings_from(results, shapes, data, asm.origin))
     order = {"Violation": 0, "Warning": 1, "Info": 2}
     report.findings.sort(key=lambda f: (order.get(f.severity, 3), f.file, f.focus, f.path or "", f.message))
     return report
-
-
-def _expand(short: str) -> str:
-    from .namespaces import PREFIXES
-
-    prefix, _, local = short.partition(":")
-    return PREFIXES[prefix] + local if prefix in PREFIXES else short

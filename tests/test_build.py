@@ -126,7 +126,8 @@ def test_typo_in_predicate_is_an_error_not_a_new_term(fixture_tree):
 
 
 def test_typo_in_class_and_in_reference_are_errors(fixture_tree):
-    edit(fixture_tree, BELARUS, "s:belarus-2022-accession a mk:TreatyAction", "s:belarus-2022-accession a mk:TreatyActoin")
+    edit(fixture_tree, BELARUS, "s:belarus-2022-accession a mk:TreatyAction",
+         "s:belarus-2022-accession a mk:TreatyActoin")
     one_line_error(run_cli(fixture_tree, "build"), "unknown class mk:TreatyActoin")
 
 
@@ -171,7 +172,7 @@ def test_edited_source_fails_its_checksum(fixture_tree):
 
 def test_wrong_encoding_is_an_error(fixture_tree):
     path = fixture_tree / BELARUS
-    path.write_bytes(path.read_bytes().replace("Belarus".encode(), "Belarus\xe9".encode("latin-1"), 1))
+    path.write_bytes(path.read_bytes().replace(b"Belarus", "Belarus\xe9".encode("latin-1"), 1))
     one_line_error(run_cli(fixture_tree, "build"), BELARUS, "not valid UTF-8")
 
 

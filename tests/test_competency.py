@@ -156,7 +156,8 @@ def test_q08_stockpile_figures(graph):
 # 9
 def test_q09_production_by_type(graph):
     russia = rows(graph, "009", state="RUS")
-    blast = {r["mineType"] for r in russia if r["category"] == "antipersonnel blast mine" and r["periodStart"] == "1992"}
+    blast = {r["mineType"] for r in russia
+             if r["category"] == "antipersonnel blast mine" and r["periodStart"] == "1992"}
     frag = {r["mineType"] for r in russia
             if r["category"] == "antipersonnel fragmentation mine" and r["periodStart"] == "1992"}
     assert blast == {"PMN", "PMN-2", "PMN-4", "PFM-1S"}
