@@ -1,10 +1,14 @@
-# minekg: `make run` builds, validates and reports; `make test` runs every check.
+# minekg: `make run` builds, validates, reports, exports, draws and serves; `make test` runs every check.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PROFILE ?= CLEAR
+FORMATS := turtle ntriples nquads trig rdfxml jsonld csv
 
-.PHONY: run test lint bench clean
+.PHONY: run build export viz test bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,10 +16,25 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-run: $(STAMP)
+run: build export viz
+	@echo "outputs: build/minekg.nq (N-Quads, a named graph per source), build/summary.json,"
+	@echo "         out/export/<format>/ (linked-data exports, profile $(PROFILE)), build/viz/index.html (claims network)"
+	@$(BIN)/minekg serve --host $(HOST) --port $(PORT)
+
+build: $(STAMP)
 	@$(BIN)/minekg build
 	@$(BIN)/minekg validate
-	@echo "outputs: build/minekg.nq (N-Quads, named graph per source), build/summary.json"
+	@$(BIN)/minekg coverage
+
+export: $(STAMP)
+	@test -f build/minekg.nq || $(BIN)/minekg build
+	@for f in $(FORMATS); do \
+	  $(BIN)/minekg export --format $$f --out out/export/$$f --profile $(PROFILE) --force >/dev/null || exit 1; done
+	@echo "exported $(FORMATS) to out/export/"
+
+viz: $(STAMP)
+	@test -f build/minekg.nq || $(BIN)/minekg build
+	@$(BIN)/minekg viz --out build/viz
 
 test: $(STAMP)
 	@$(BIN)/ruff check minekg tests bench
@@ -25,4 +44,4 @@ bench: $(STAMP)
 	@$(BIN)/python -m bench
 
 clean:
-	rm -rf build tests/output
+	rm -rf build out tests/output

@@ -14,14 +14,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from . import atomic, evidence, oxi, states
+from . import atomic, evidence, oxi, register, states
 from .errors import MinekgError
 from .loading import parse_turtle, read_text
-from .namespaces import GRAPH, ID, MK, ST, shorten
+from .namespaces import GRAPH, ID, MK, ST, expand, shorten
 from .project import Project
 
 ONTOLOGY_GRAPH = str(GRAPH["ontology"])
@@ -158,7 +158,14 @@ def _add_states(asm: Assembled) -> None:
         if states.lookup(code) is None:
             where = _where(asm, ST[code])
             raise MinekgError(f"{where}: st:{code} is not an ISO 3166 alpha-3 code (pycountry does not know it)")
-        reference += states.state_triples(code)
+    # Every ISO 3166-1 entry: a territory where iso_territories.csv lists it (with its source), else a
+    # state, which some source must name (the register names all its states): pycountry cannot tell.
+    territories = states.load_territories(asm.project)
+    for code in sorted(set(states.iso_codes()) | set(used)):
+        if code not in territories and code not in used:
+            raise MinekgError(f"graph_data/{states.TERRITORIES_FILE}: ISO 3166-1 entry {code} is neither "
+                              "listed there as a territory nor named as a state by any source: classify it")
+        reference += states.state_triples(code, territories.get(code))
 
 
 def _superclasses(ontology: Graph) -> dict[Node, set[Node]]:
@@ -240,7 +247,15 @@ def _ground_evidence(asm: Assembled) -> None:
             source = g.value(ev, MK.source)
             quote = g.value(ev, MK.quote)
             if source is None or quote is None:
-                continue  # register rows carry no quote; SHACL reports evidence missing both
+                # A reference-table row has no quote: the row must exist and be the statement's state's.
+                row = g.value(ev, MK.row)
+                if source is not None and row is not None:
+                    src = asm.sources.get(source)
+                    shown = src.file if src else shorten(str(source))
+                    why = register.row_problem(src.text if src else None, shown, row, g.value(stmt, MK.actor))
+                    if why:
+                        asm.quote_problems.append(evidence.QuoteProblem(shorten(str(stmt)), why))
+                continue  # SHACL reports evidence missing both
             src = asm.sources.get(source)
             label = shorten(str(stmt))
             if src is None:
@@ -330,23 +345,30 @@ def _label_blank_nodes(g: Graph) -> None:
 
 def _derive(asm: Assembled) -> None:
     """Apply rules/*.rq (SPARQL CONSTRUCT) over everything, into the derived graph."""
+    asm.graphs[DERIVED_GRAPH] = derive_graph(asm.quads(), asm.project)
+
+
+def derive_graph(quads, project: Project) -> Graph:
+    """The triples rules/*.rq (SPARQL CONSTRUCT) derive from `quads` (s, p, o, graph IRI); also used by
+    the export, which re-derives from what a release profile leaves so nothing derived from a withheld
+    statement survives."""
     import pyoxigraph as ox
 
     store = ox.Store()
     store.bulk_extend(
         ox.Quad(oxi.to_oxigraph(s), oxi.to_oxigraph(p), oxi.to_oxigraph(o), ox.NamedNode(gname))
-        for s, p, o, gname in asm.quads()
+        for s, p, o, gname in quads
     )
     derived = Graph()
-    for rule in sorted(asm.project.rules.glob("*.rq")):
-        text = read_text(rule, asm.project.rel(rule))
+    for rule in sorted(project.rules.glob("*.rq")):
+        text = read_text(rule, project.rel(rule))
         try:
             result = store.query(text, use_default_graph_as_union=True)
         except SyntaxError as e:
-            raise MinekgError(f"{asm.project.rel(rule)}: SPARQL syntax error: {e}") from None
+            raise MinekgError(f"{project.rel(rule)}: SPARQL syntax error: {e}") from None
         for t in result:
             derived.add((oxi.to_rdflib(t.subject), oxi.to_rdflib(t.predicate), oxi.to_rdflib(t.object)))
-    asm.graphs[DERIVED_GRAPH] = derived
+    return derived
 
 
 # ------------------------------------------------------------------ entry points
@@ -417,7 +439,7 @@ def build(project: Project | None = None, out: Path | None = None) -> dict:
     if asm.quote_problems:
         first = asm.quote_problems[0]
         more = f" (and {len(asm.quote_problems) - 1} more quote problems)" if len(asm.quote_problems) > 1 else ""
-        file = asm.origin.get(URIRef(_expand(first.statement)), "graph_data")
+        file = asm.origin.get(URIRef(expand(first.statement)), "graph_data")
         raise MinekgError(f"{file}: {first.statement}: {first.message}{more}")
     summary = summarize(asm)
     lines = oxi.nquads_lines(asm.quads())
@@ -425,13 +447,6 @@ def build(project: Project | None = None, out: Path | None = None) -> dict:
         (tmp / "minekg.nq").write_text("".join(lines), encoding="utf-8")
         (tmp / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return summary
-
-
-def _expand(short: str) -> str:
-    from .namespaces import PREFIXES
-
-    prefix, _, local = short.partition(":")
-    return PREFIXES[prefix] + local if prefix in PREFIXES and not short.startswith("http") else short
 
 
 def load_built(project: Project | None = None) -> Path:

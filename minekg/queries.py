@@ -18,6 +18,7 @@ value built to break out of a string or IRI is rejected by validation or seriali
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ from rdflib.term import Node
 from . import states
 from .errors import MinekgError
 from .loading import read_text
-from .namespaces import PREFIXES, ST
+from .namespaces import ST, expand
 from .oxi import nt_term
 from .project import Project
 
@@ -122,7 +123,14 @@ def load_query(path: Path, shown: str | None = None) -> NamedQuery:
 
 def catalog(project: Project | None = None) -> list[NamedQuery]:
     project = project or Project.default()
-    return [load_query(p, project.rel(p)) for p in sorted(project.queries.glob("[0-9][0-9][0-9]_*.rq"))]
+    files = sorted(project.queries.glob("[0-9][0-9][0-9]_*.rq"))
+    # Parsed once per set of file versions: a changed, added or removed file is read again.
+    return list(_catalog(project, tuple((p, p.stat().st_mtime_ns) for p in files)))
+
+
+@functools.lru_cache(maxsize=8)
+def _catalog(project: Project, versions: tuple[tuple[Path, int], ...]) -> tuple[NamedQuery, ...]:
+    return tuple(load_query(p, project.rel(p)) for p, _ in versions)
 
 
 def find(name: str, project: Project | None = None) -> NamedQuery:
@@ -180,16 +188,13 @@ def to_term(param: Param, raw: str) -> Node:
     if kind == "string":
         if "\x00" in raw:
             raise MinekgError(f"parameter {name}: contains a NUL character")
+        # rdflib decodes \uXXXX inside a query's string literals and Oxigraph does not, so such a value
+        # would mean different things on different backends: refuse it rather than answer differently.
+        if re.search(r"\\[uU]", raw):
+            raise MinekgError(f"parameter {name}: contains a \\u or \\U escape, which SPARQL engines read "
+                              "differently; give the character itself")
         return Literal(raw)
     raise MinekgError(f"parameter {name}: unknown type {kind}")
-
-
-def expand(value: str) -> str:
-    """Expand a prefixed name (st:BLR, s:belarus-2022-accession) with minekg's prefixes."""
-    prefix, sep, local = value.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
-        return PREFIXES[prefix] + local
-    return value
 
 
 def bind(query: NamedQuery, given: dict[str, str]) -> str:

@@ -34,7 +34,8 @@ class Result:
 
     def dicts(self) -> list[dict[str, str | None]]:
         """Rows as dicts of plain strings (IRIs and lexical forms), None for unbound."""
-        return [{v: (None if t is None else str(t)) for v, t in zip(self.variables, row)} for row in self.rows]
+        return [{v: (None if t is None else str(t)) for v, t in zip(self.variables, row, strict=True)}
+                for row in self.rows]
 
 
 class Store:
@@ -93,19 +94,23 @@ class MemoryStore(Store):
             self.ds.parse(data=data, format="nquads")
 
     def query(self, text: str) -> Result:
-        try:
-            res = self.ds.query(text)
-        except Exception as e:  # rdflib raises pyparsing and plain exceptions alike
-            raise MinekgError(f"query failed on memory: {_first_line(e)}") from None
-        if res.type == "ASK":
-            return Result("ASK", [], [], boolean=bool(res.askAnswer))
-        if res.type == "SELECT":
-            variables = [str(v) for v in res.vars]
-            return Result("SELECT", variables, [list(row) for row in res])
-        g = Graph()
-        for t in res:
-            g.add(t)
-        return Result("CONSTRUCT", [], [], graph=g)
+        from .rdflib_plan import planned
+
+        # rdflib evaluates lazily: the rows are drawn inside the block, so its planning fixes apply.
+        with planned():
+            try:
+                res = self.ds.query(text)
+                if res.type == "ASK":
+                    return Result("ASK", [], [], boolean=bool(res.askAnswer))
+                if res.type == "SELECT":
+                    variables = [str(v) for v in res.vars]
+                    return Result("SELECT", variables, [list(row) for row in res])
+                g = Graph()
+                for t in res:
+                    g.add(t)
+                return Result("CONSTRUCT", [], [], graph=g)
+            except Exception as e:  # rdflib raises pyparsing and plain exceptions alike
+                raise MinekgError(f"query failed on memory: {_first_line(e)}") from None
 
 
 class EndpointStore(Store):
@@ -168,7 +173,7 @@ class EndpointStore(Store):
             if isinstance(reason, socket.timeout | TimeoutError):
                 raise MinekgError(f"endpoint {self.url}: timed out after {self.timeout:g} s") from None
             raise MinekgError(f"endpoint {self.url}: cannot connect ({reason})") from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise MinekgError(f"endpoint {self.url}: timed out after {self.timeout:g} s") from None
         except SPARQLWrapperException as e:
             raise MinekgError(f"endpoint {self.url}: {_first_line(e)}") from None

@@ -12,6 +12,7 @@ from minekg.graph import Graph
 from minekg.project import Project
 
 ROOT = Path(__file__).resolve().parent.parent
+pytest_plugins = ["tests.fixtures_server"]
 OUTPUT = ROOT / "tests" / "output"  # screenshots and other artefacts tests leave for people to look at
 
 

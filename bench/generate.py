@@ -1,0 +1,168 @@
+"""A synthetic minekg dataset of a chosen size, shaped like the real one.
+
+The real build is the template: its ontology and reference graphs are kept once, and its document graphs
+(country profiles, the news report, the treaty register) are replicated as synthetic documents until the
+size is reached. Each replica is a new document: its statements, evidence, footnotes, cited works and
+blank nodes get new identifiers; the states it speaks of are renamed by a random permutation of the ISO
+3166 codes (so more states appear, each with its ISO record); every date moves by a random number of years;
+and each allegation gains 0-3 relays (the same claim asserted by other states, pointing at the same
+content), the fan-out claims have. Derived triples are not generated: the benchmark derives them with the
+project's own rules, as the build does. Deterministic: the same template, size and seed give the same file.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pycountry
+import pyoxigraph as ox
+
+from minekg import states
+from minekg.namespaces import GRAPH, ID, MK, ST
+from minekg.oxi import to_oxigraph
+
+DOCUMENT_GRAPH = str(GRAPH) + "document/"
+DERIVED_GRAPH = str(GRAPH["derived"])
+LOCAL = tuple(ID + kind for kind in ("statement/", "evidence/", "footnote/", "work/", "document/"))
+DATED = {"http://www.w3.org/2001/XMLSchema#" + t for t in ("date", "gYearMonth", "gYear", "dateTime")}
+ALLEGATION = ox.NamedNode(str(MK.Allegation))
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+ASSERTED_BY = ox.NamedNode(str(MK.assertedBy))
+CODES = sorted(c.alpha_3 for c in pycountry.countries)
+
+
+@dataclass
+class Template:
+    shared: list[ox.Quad]  # ontology and reference graphs, kept once
+    documents: dict[str, list[ox.Quad]]  # document graph -> its quads
+    metadata: dict[str, list[ox.Triple]]  # document IRI -> its triples in the reference graph
+
+
+@dataclass
+class Generated:
+    path: Path
+    quads: int
+    documents: int
+    states: int
+
+
+def load_template(built: Path) -> Template:
+    shared, documents = [], {}
+    for q in ox.parse(path=str(built), format=ox.RdfFormat.N_QUADS):
+        g = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
+        if g == DERIVED_GRAPH:
+            continue
+        if g.startswith(DOCUMENT_GRAPH):
+            documents.setdefault(g, []).append(q)
+        else:
+            shared.append(q)
+    metadata: dict[str, list[ox.Triple]] = {}
+    for q in shared:
+        if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(ID + "document/"):
+            metadata.setdefault(q.subject.value, []).append(ox.Triple(q.subject, q.predicate, q.object))
+    return Template(shared, dict(sorted(documents.items())), metadata)
+
+
+class Replica:
+    """The renaming of one synthetic document: identifiers, states and dates."""
+
+    def __init__(self, k: int, rng: random.Random) -> None:
+        self.suffix = f"-x{k}"
+        shuffled = CODES[:]
+        rng.shuffle(shuffled)
+        self.codes = dict(zip(CODES, shuffled, strict=True))
+        self.years = rng.randint(-8, 8)
+        self.memo: dict = {}
+
+    def term(self, t):
+        if t in self.memo:
+            return self.memo[t]
+        out = t
+        if isinstance(t, ox.NamedNode):
+            v = t.value
+            if v.startswith(LOCAL) or v.startswith(DOCUMENT_GRAPH):
+                out = ox.NamedNode(v + self.suffix)
+            elif v.startswith(str(ST)) and v[len(str(ST)):] in self.codes:
+                out = ox.NamedNode(str(ST) + self.codes[v[len(str(ST)):]])
+        elif isinstance(t, ox.BlankNode):
+            out = ox.BlankNode(t.value + self.suffix.replace("-", ""))
+        elif isinstance(t, ox.Literal) and t.datatype.value in DATED:
+            out = ox.Literal(self.shift(t.value), datatype=t.datatype)
+        self.memo[t] = out
+        return out
+
+    def shift(self, value: str) -> str:
+        m = re.match(r"^(-?\d{4})(.*)$", value)
+        if not m:
+            return value
+        year = int(m.group(1)) + self.years
+        rest = m.group(2)
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        if rest.startswith("-02-29") and not leap:
+            rest = "-02-28" + rest[6:]  # a shifted 29 February must stay a real date
+        return f"{year:04d}{rest}"
+
+
+def generate(built: Path, target: int, out: Path, seed: int = 1) -> Generated:
+    """Write about `target` quads (before derivation) shaped like `built` to `out` (N-Quads)."""
+    template = load_template(built)
+    rng = random.Random(seed)
+    names = list(template.documents)
+    quads: list[ox.Quad] = list(template.shared)
+    used_codes: set[str] = set()
+    k = 0
+    # The derived graph adds about 13 % to the real build; aim the base below the target by that much.
+    base_target = int(target / 1.13)
+    # ... and leave room for the ISO records of the states used (about 6 triples each).
+    while len(quads) + 6 * len(used_codes) < base_target:
+        source = names[k % len(names)]
+        r = Replica(k, rng)
+        graph = ox.NamedNode(source + r.suffix)
+        docs = set()
+        for q in template.documents[source]:
+            s, p, o = r.term(q.subject), r.term(q.predicate), r.term(q.object)
+            quads.append(ox.Quad(s, p, o, graph))
+            for t in (q.subject, q.object):
+                if isinstance(t, ox.NamedNode) and t.value in template.metadata:
+                    docs.add(t.value)
+        for doc in sorted(docs):
+            for t in template.metadata[doc]:
+                quads.append(ox.Quad(r.term(t.subject), t.predicate, r.term(t.object), graph))
+        quads.extend(_relays(template.documents[source], r, graph, rng, used_codes))
+        used_codes.update(r.codes[c] for c in _codes_in(template.documents[source]) if c in r.codes)
+        k += 1
+    for code in sorted(used_codes):
+        for s, p, o in sorted(states.state_triples(code)):  # an rdflib Graph's order varies by run
+            quads.append(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o),
+                                 ox.NamedNode(str(GRAPH["reference"]))))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ox.serialize(quads, output=str(out), format=ox.RdfFormat.N_QUADS)
+    return Generated(out, len(set(quads)), k, len(used_codes))
+
+
+def _relays(quads: list[ox.Quad], r: Replica, graph: ox.NamedNode, rng: random.Random,
+            used_codes: set[str]) -> list[ox.Quad]:
+    allegations = sorted({q.subject.value for q in quads if q.predicate == RDF_TYPE
+                          and q.object == ALLEGATION and isinstance(q.subject, ox.NamedNode)})
+    out = []
+    for a in allegations:
+        node = ox.NamedNode(a)
+        own = [q for q in quads if q.subject == node]
+        for j in range(rng.choice((0, 0, 1, 1, 2, 3))):
+            relay = ox.NamedNode(r.term(node).value + f"-relay{j}")
+            code = rng.choice(CODES)
+            used_codes.add(code)
+            claimant = ox.NamedNode(str(ST) + code)
+            for q in own:
+                o = claimant if q.predicate == ASSERTED_BY else r.term(q.object)
+                out.append(ox.Quad(relay, q.predicate, o, graph))
+    return out
+
+
+def _codes_in(quads: list[ox.Quad]) -> set[str]:
+    prefix = str(ST)
+    return {t.value[len(prefix):] for q in quads for t in (q.subject, q.object)
+            if isinstance(t, ox.NamedNode) and t.value.startswith(prefix)}

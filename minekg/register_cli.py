@@ -1,0 +1,36 @@
+"""`minekg import-register FILE`: the command over minekg.register (see docs/register.md)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .cli import handled
+from .errors import MinekgError
+from .project import Project
+from .register import import_register
+
+
+@click.command("import-register")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--readme", type=click.Path(dir_okay=False, path_type=Path),
+              help="the table's README, copied beside it (graph_data/sources/mbt_status.README.md)")
+@handled
+def import_register_command(file: Path, readme: Path | None) -> None:
+    """Import a Mine Ban Treaty status table (CSV) as the register source.
+
+    Malformed rows are reported as FILE:LINE: what is wrong, and skipped. Exit 0 when every row was
+    imported, 1 when some were rejected, 2 when nothing usable was found (then nothing is written).
+    """
+    project = Project.default()
+    result = import_register(file, project, shown=str(file), readme=readme)
+    for line in result.problem_lines():
+        click.echo(line, err=True)
+    if not result.rows:
+        raise MinekgError(f"{file}: no usable row ({len(result.problems)} rejected); nothing imported")
+    click.echo(f"imported {result.rows} rows of {file} as {result.statements} statements into "
+               f"{project.rel(project.graph_data)}/ ({len(result.problems)} rows rejected)")
+    if result.problems:
+        sys.exit(1)

@@ -1,0 +1,132 @@
+"""`minekg serve`: the SPARQL endpoint, linked-data pages and the workbench on one local server."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from pathlib import Path
+
+import click
+
+from ..cli import handled
+from ..errors import MinekgError
+from ..project import Project
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--endpoint", metavar="URL", help="front this SPARQL endpoint instead of the embedded store")
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="N-Quads for the embedded store [default: build/minekg.nq]",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="query worker processes (embedded store)",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 3600),
+    default=10.0,
+    show_default=True,
+    help="seconds a query may run before it is stopped",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(1),
+    default=10_000,
+    show_default=True,
+    help="rows (or triples) an answer may have",
+)
+@click.option(
+    "--max-request-bytes",
+    type=click.IntRange(1024),
+    default=100_000,
+    show_default=True,
+    help="largest query text or request body accepted",
+)
+@click.option(
+    "--memory-limit-mb",
+    type=click.IntRange(0),
+    default=2048,
+    show_default=True,
+    help="address space of each query worker (0: no limit)",
+)
+@click.option(
+    "--cache-mb",
+    type=click.IntRange(0),
+    default=64,
+    show_default=True,
+    help="memory for answers kept by query (embedded store only; 0: none)",
+)
+@handled
+def serve(host, port, endpoint, data, workers, timeout, max_rows, max_request_bytes, memory_limit_mb, cache_mb) -> None:
+    """Serve the graph: SPARQL 1.1 endpoint (/sparql), linked-data pages (/id/...) and the workbench (/).
+
+    Runs until Ctrl-C. Every minekg IRI https://w3id.org/minekg/PATH is served at http://HOST:PORT/PATH.
+    """
+    import uvicorn
+
+    from ..build import load_built
+    from .app import Config, create_app
+
+    project = Project.default()
+    nquads = None
+    if not endpoint:
+        nquads = data if data is not None else load_built(project)
+        if not nquads.is_file():
+            raise MinekgError(f"{nquads}: file not found")
+    _check_port_free(host, port)
+    config = Config(
+        project=project,
+        nquads=nquads,
+        endpoint=endpoint,
+        host=host,
+        port=port,
+        workers=workers,
+        timeout=timeout,
+        max_rows=max_rows,
+        max_request_bytes=max_request_bytes,
+        memory_limit_mb=memory_limit_mb,
+        cache_mb=cache_mb,
+    )
+    shown_host = f"[{host}]" if ":" in host else host
+
+    def ready() -> None:
+        backend = f"endpoint {endpoint}" if endpoint else f"{workers} query workers over {project.rel(nquads)}"
+        click.echo(
+            f"minekg serve: http://{shown_host}:{port}/  (SPARQL: http://{shown_host}:{port}/sparql; "
+            f"{backend}; Ctrl-C stops)"
+        )
+        sys.stdout.flush()
+
+    app = create_app(config, on_ready=ready)
+    # h11 must buffer a request line long enough to hold a percent-encoded query of the allowed size, so
+    # that an over-long GET query is answered with our 413 rather than a dropped connection.
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=5,
+        lifespan="on",
+        h11_max_incomplete_event_size=3 * max_request_bytes + 16_384,
+    )
+    click.echo("minekg serve: stopped")
+
+
+def _check_port_free(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as e:
+            raise MinekgError(f"cannot listen on {host}:{port}: {e.strerror}") from None

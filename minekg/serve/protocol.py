@@ -1,0 +1,240 @@
+"""The SPARQL 1.1 Protocol at /sparql (query only), the read-only Graph Store at /graph-store, and the
+service description at the endpoint root.
+
+Query by GET (?query=), POST form-encoded (query=) and POST application/sparql-query. Updates (POST
+update=, application/sparql-update, or an update in query=) are refused with 403; Graph Store writes
+(PUT, POST, DELETE, PATCH) with 405. Every refusal and client error is a short text/plain message.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+
+from ..errors import MinekgError
+from . import formats
+from .worker import Reply
+from .worker import Request as QueryRequest
+
+READ_METHODS = "GET, HEAD, POST, OPTIONS"
+DRAIN_LIMIT = 64 * 2**20
+_COMMENT_OR_STRING = re.compile(
+    r"#[^\n]*"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>'
+)
+_PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*|BASE\s+)\s*<>\s*)*", re.I)
+_UPDATE = re.compile(r"^(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
+_SERVICE = re.compile(r"\bSERVICE\b", re.I)
+
+
+class ProtocolError(MinekgError):
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.headers = headers or {}
+
+    def response(self) -> Response:
+        return text_error(self.status, str(self), self.headers)
+
+
+def text_error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return PlainTextResponse(message.rstrip() + "\n", status_code=status, headers=headers)
+
+
+def reply_response(reply: Reply, head: bool = False, extra: dict[str, str] | None = None) -> Response:
+    headers = {"Vary": "Accept"} | (extra or {})
+    body = b"" if head else reply.body
+    return Response(body, status_code=reply.status, media_type=reply.content_type, headers=headers)
+
+
+def _skeleton(text: str) -> str:
+    """The query with comments, strings and IRIs blanked: what is left are keywords and variables."""
+    return _COMMENT_OR_STRING.sub(lambda m: "<>" if m.group(0).startswith("<") else " ", text)
+
+
+def check_query_text(text: str, max_bytes: int) -> None:
+    if len(text.encode("utf-8")) > max_bytes:
+        raise ProtocolError(413, f"the query is longer than the server's limit of {max_bytes} bytes")
+    if not text.strip():
+        raise ProtocolError(400, "empty query: give a SPARQL query in the `query` parameter")
+    skeleton = _skeleton(text)
+    if _UPDATE.match(_PROLOGUE.sub("", skeleton, count=1).lstrip()):
+        raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is refused")
+    if _SERVICE.search(skeleton):
+        raise ProtocolError(
+            400,
+            "SERVICE (federated query) is not allowed on this endpoint: the server makes no outgoing requests",
+        )
+
+
+def _too_large(max_bytes: int) -> str:
+    return f"the request body is larger than the server's limit of {max_bytes} bytes"
+
+
+async def read_body(request: Request, max_bytes: int) -> bytes:
+    declared = request.headers.get("content-length")
+    try:
+        too_large = declared is not None and int(declared) > max_bytes
+    except ValueError:
+        raise ProtocolError(400, "malformed Content-Length header") from None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            too_large = True
+        if too_large:
+            # Read and drop the rest (up to a bound), so the client gets the 413 instead of a reset
+            # connection while it is still sending.
+            if size > DRAIN_LIMIT:
+                break
+            continue
+        chunks.append(chunk)
+    if too_large:
+        raise ProtocolError(413, _too_large(max_bytes))
+    return b"".join(chunks)
+
+
+def _decode(body: bytes, what: str) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProtocolError(400, f"the {what} is not valid UTF-8") from None
+
+
+async def query_from_request(request: Request, max_bytes: int) -> tuple[str | None, dict[str, list[str]]]:
+    """The query text of a protocol request (None: no query, the service description is asked for)
+    and the other parameters (format, default-graph-uri, ...)."""
+    params = parse_qs(request.url.query, keep_blank_values=True)
+    if request.method in ("GET", "HEAD"):
+        if "update" in params:
+            raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is refused")
+        queries = params.pop("query", [])
+    else:
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype == "application/sparql-update":
+            raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is refused")
+        body = await read_body(request, max_bytes)
+        if ctype == "application/x-www-form-urlencoded":
+            form = parse_qs(_decode(body, "form body"), keep_blank_values=True)
+            if "update" in form:
+                raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is refused")
+            queries = form.pop("query", [])
+            for k, v in form.items():
+                params.setdefault(k, []).extend(v)
+        elif ctype == "application/sparql-query":
+            if "query" in params:
+                raise ProtocolError(400, "give the query either in the body or in ?query=, not both")
+            queries = [_decode(body, "query")]
+        else:
+            raise ProtocolError(
+                415,
+                f"unsupported Content-Type {ctype or '(none)'} for POST: use "
+                "application/x-www-form-urlencoded or application/sparql-query",
+            )
+    if len(queries) > 1:
+        raise ProtocolError(400, "more than one `query` parameter")
+    if params.get("default-graph-uri") or params.get("named-graph-uri"):
+        raise ProtocolError(
+            400,
+            "default-graph-uri and named-graph-uri are not supported: the default graph "
+            "is the union of all graphs; use GRAPH or FROM NAMED in the query",
+        )
+    return (queries[0] if queries else None), params
+
+
+async def handle_query(request: Request, settings, runner) -> Response:
+    if request.method not in ("GET", "HEAD", "POST"):
+        return text_error(
+            405,
+            f"{request.method} is not allowed on the SPARQL endpoint: it is read-only (queries by GET or POST)",
+            {"Allow": READ_METHODS},
+        )
+    try:
+        text, params = await query_from_request(request, settings.max_request_bytes)
+        fmt = (params.get("format") or [None])[0]
+        accept = request.headers.get("accept")
+        if text is None:
+            return await service_description(request, settings, runner, accept, fmt)
+        check_query_text(text, settings.max_request_bytes)
+        formats.acceptable_at_all(accept, fmt)
+    except ProtocolError as e:
+        return e.response()
+    except formats.NotAcceptable as e:
+        return text_error(e.status, str(e))
+    reply = await runner.run(QueryRequest(text, accept, fmt, settings.max_rows))
+    return reply_response(reply, head=request.method == "HEAD")
+
+
+async def service_description(request: Request, settings, runner, accept: str | None, fmt: str | None) -> Response:
+    """The endpoint root without a query: its SPARQL service description (a browser goes to the workbench)."""
+    if not fmt and formats.parse_accept(accept)[0][0] == "text/html":
+        return RedirectResponse("/", status_code=303)
+    try:
+        media = formats.negotiate(formats.GRAPH_TYPES, accept, fmt)
+    except formats.NotAcceptable as e:
+        return text_error(e.status, str(e))
+    endpoint = str(request.url.replace(query="", fragment=""))
+    if re.search(r'[\x00-\x20<>"{}|^`\\]', endpoint):  # a forged Host header must not break the Turtle
+        endpoint = f"http://{settings.config.host}:{settings.config.port}/sparql"
+    turtle = settings.render_text(
+        "service-description.ttl",
+        endpoint=endpoint,
+        timeout=f"{settings.timeout:g}",
+        max_rows=settings.max_rows,
+        graphs=await settings.named_graphs(runner),
+        result_formats=SD_FORMATS,
+    )
+    from rdflib import Graph
+
+    from ..stores import Result
+
+    g = Graph()
+    g.parse(data=turtle, format="turtle")
+    body = formats.serialize(Result("CONSTRUCT", [], [], graph=g), media)
+    return Response(body, media_type=f"{media.mime}; charset=utf-8", headers={"Vary": "Accept"})
+
+
+SD_FORMATS = (
+    "http://www.w3.org/ns/formats/SPARQL_Results_JSON",
+    "http://www.w3.org/ns/formats/SPARQL_Results_XML",
+    "http://www.w3.org/ns/formats/SPARQL_Results_CSV",
+    "http://www.w3.org/ns/formats/SPARQL_Results_TSV",
+    "http://www.w3.org/ns/formats/Turtle",
+    "http://www.w3.org/ns/formats/N-Triples",
+    "http://www.w3.org/ns/formats/JSON-LD",
+    "http://www.w3.org/ns/formats/RDF_XML",
+)
+
+
+async def handle_graph_store(request: Request, settings, runner) -> Response:
+    """The SPARQL 1.1 Graph Store HTTP Protocol, reads only: GET ?graph=IRI or ?default."""
+    if request.method not in ("GET", "HEAD"):
+        return text_error(
+            405,
+            f"{request.method} is not allowed: the graph store is read-only (Graph Store Protocol writes are refused)",
+            {"Allow": "GET, HEAD, OPTIONS"},
+        )
+    params = parse_qs(request.url.query, keep_blank_values=True)
+    graphs = params.get("graph", [])
+    if ("default" in params) == bool(graphs) or len(graphs) > 1:
+        return text_error(400, "give exactly one of ?graph=IRI or ?default")
+    from .. import queries as named
+
+    q = settings.page_query("graph")
+    try:
+        text = named.bind(q, {"graph": graphs[0]} if graphs else {})
+        accept = request.headers.get("accept")
+        fmt = (params.get("format") or [None])[0]
+        formats.negotiate(formats.GRAPH_TYPES, accept, fmt)
+    except formats.NotAcceptable as e:
+        return text_error(e.status, str(e))
+    except MinekgError as e:
+        return text_error(400, str(e))
+    reply = await runner.run(QueryRequest(text, accept, fmt, settings.max_rows))
+    if reply.status == 200 and graphs and not await settings.graph_exists(runner, graphs[0]):
+        return text_error(404, f"no graph {graphs[0]} in this store")
+    return reply_response(reply, head=request.method == "HEAD")

@@ -1,0 +1,112 @@
+"""A query worker: a process holding its own Oxigraph store, answering one query at a time.
+
+pyoxigraph cannot be interrupted from Python while a query runs, so each query runs in a worker
+process that the pool kills at the time limit (and replaces). The worker does the whole job, parsing,
+evaluation, counting rows against the result-size limit and serialising, so the server's event loop
+only moves bytes.
+"""
+
+from __future__ import annotations
+
+import resource
+import signal
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from .. import oxi
+from ..errors import MinekgError
+from ..stores import OxigraphStore, Result, _first_line
+from . import formats
+
+
+@dataclass(frozen=True)
+class Request:
+    text: str
+    accept: str | None
+    fmt: str | None
+    max_rows: int
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    content_type: str
+    body: bytes
+
+    @classmethod
+    def error(cls, status: int, message: str) -> Reply:
+        return cls(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode("utf-8"))
+
+
+class TooManyRows(MinekgError):
+    pass
+
+
+def evaluate(store: OxigraphStore, text: str, max_rows: int) -> Result:
+    """Run a query, stopping as soon as the answer passes `max_rows` rows (or triples)."""
+    import pyoxigraph as ox
+
+    try:
+        res = store.store.query(text, use_default_graph_as_union=True)
+    except SyntaxError as e:
+        raise MinekgError(f"SPARQL syntax error: {_first_line(e)}") from None
+    except (OSError, ValueError, RuntimeError) as e:
+        raise MinekgError(f"query failed: {_first_line(e)}") from None
+    try:
+        if isinstance(res, ox.QueryBoolean):
+            return Result("ASK", [], [], boolean=bool(res))
+        if isinstance(res, ox.QuerySolutions):
+            variables = [v.value for v in res.variables]
+            rows = []
+            for solution in res:
+                if len(rows) >= max_rows:
+                    raise TooManyRows(
+                        f"the result has more than {max_rows} rows, the server's limit; add a LIMIT or narrow the query"
+                    )
+                rows.append([None if solution[v] is None else oxi.to_rdflib(solution[v]) for v in variables])
+            return Result("SELECT", variables, rows)
+        g = Graph()
+        for t in res:
+            if len(g) >= max_rows:
+                raise TooManyRows(
+                    f"the result has more than {max_rows} triples, the server's limit; add a LIMIT or narrow the query"
+                )
+            g.add((oxi.to_rdflib(t.subject), oxi.to_rdflib(t.predicate), oxi.to_rdflib(t.object)))
+        return Result("CONSTRUCT", [], [], graph=g)
+    except (OSError, ValueError, RuntimeError) as e:  # evaluation errors surface while iterating
+        raise MinekgError(f"query failed: {_first_line(e)}") from None
+
+
+def answer(store: OxigraphStore, req: Request) -> Reply:
+    try:
+        result = evaluate(store, req.text, req.max_rows)
+        media = formats.negotiate(formats.candidates_for(result.form), req.accept, req.fmt)
+        return Reply(200, f"{media.mime}; charset=utf-8", formats.serialize(result, media))
+    except formats.NotAcceptable as e:
+        return Reply.error(e.status, str(e))
+    except TooManyRows as e:
+        return Reply.error(422, str(e))
+    except MinekgError as e:
+        return Reply.error(400, str(e))
+    except MemoryError:
+        return Reply.error(422, "the query needs more memory than a query worker may use; narrow it")
+
+
+def main(conn, nquads: str, memory_limit: int) -> None:
+    """Worker process entry point: load, say ready, then answer requests until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the server, which stops the workers
+    if memory_limit > 0:
+        # A runaway query (a huge cartesian product held in memory) fails in this process alone.
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    store = OxigraphStore(Path(nquads))
+    conn.send_bytes(b"ready")
+    while True:
+        try:
+            req = conn.recv()
+        except (EOFError, OSError):
+            return
+        if req is None:
+            return
+        conn.send(answer(store, req))

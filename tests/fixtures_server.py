@@ -1,0 +1,32 @@
+"""Session fixtures around a real Oxigraph server holding the built dataset (a pytest plugin, loaded by
+tests/conftest.py through pytest_plugins)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from minekg.graph import Graph
+from minekg.push import push
+from minekg.stores import EndpointStore
+
+from .oxigraph_server import OxigraphServer
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory, built) -> Iterator[OxigraphServer]:
+    """An Oxigraph server on 127.0.0.1 with the freshly built dataset pushed into it; stopped at the end."""
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "store")
+    server.start()
+    try:
+        push(built, server.store_url, endpoint=server.query_url)
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def endpoint_graph(oxigraph_server, project) -> Graph:
+    """The built graph through the server's SPARQL endpoint, via SPARQLWrapper."""
+    return Graph(EndpointStore(oxigraph_server.query_url, oxigraph_server.update_url, timeout=60), project)

@@ -1,0 +1,98 @@
+"""A real `minekg serve` process on 127.0.0.1 and a free port, for the serve tests (and the load test).
+
+Started as the user starts it (the CLI in a child process), stopped as the user stops it (SIGINT, i.e.
+Ctrl-C), and its exit status and leftover worker processes are checked by the caller.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MINEKG = str(Path(sys.executable).with_name("minekg"))  # the console script, as a user runs it
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServeServer:
+    def __init__(self, data: Path | None = None, *extra: str) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.args = [MINEKG, "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        if data is not None:
+            self.args += ["--data", str(data)]
+        self.args += list(extra)
+        self.proc: subprocess.Popen | None = None
+        self.output = ""
+
+    def start(self, wait: float = 120.0) -> ServeServer:
+        env = dict(os.environ, MINEKG_ROOT=str(ROOT), PYTHONUNBUFFERED="1")
+        # Output goes to a file, never a pipe nobody reads (a full pipe would block the server).
+        self._log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        self.proc = subprocess.Popen(
+            self.args, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, text=True
+        )
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"minekg serve exited with {self.proc.returncode}: {self.read_output()}")
+            try:
+                with urllib.request.urlopen(self.base + "/health", timeout=2) as r:
+                    if r.status == 200:
+                        return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"minekg serve did not answer within {wait:g} s")
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def children(self) -> list[int]:
+        """Process ids of the server's children (its query workers)."""
+        assert self.proc is not None
+        found = []
+        for task in Path(f"/proc/{self.proc.pid}/task").glob("*"):
+            try:
+                found += [int(x) for x in (task / "children").read_text().split()]
+            except OSError:
+                pass
+        return found
+
+    def stop(self, wait: float = 30.0) -> int:
+        """Ctrl-C, as a person would stop it; the exit status (the process is killed if it hangs)."""
+        assert self.proc is not None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(wait)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.output = self.read_output()
+        return self.proc.returncode
+
+    def read_output(self) -> str:
+        self._log.seek(0)
+        return self._log.read()
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
