@@ -12,12 +12,15 @@ from pathlib import Path
 
 from minekg import atomic
 
-from . import queries_bench
+from . import export, queries_bench, serve_load, viz
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
 
 SECTIONS: list[tuple[str, Callable[[], str]]] = [
     ("queries", queries_bench.section),
+    ("export", export.section),
+    ("viz", viz.section),
+    ("serve", serve_load.section),
 ]
 
 

@@ -102,6 +102,8 @@ def _store_options(fn: Callable) -> Callable:
                       "(credentials: MINEKG_ENDPOINT_USER, MINEKG_ENDPOINT_PASSWORD)")(fn)
     fn = click.option("--timeout", type=float, default=30.0, show_default=True,
                       help="seconds to wait for an endpoint")(fn)
+    fn = click.option("--data", type=click.Path(dir_okay=False), default=None,
+                      help="the built dataset to query (default build/minekg.nq)")(fn)
     return fn
 
 
@@ -114,7 +116,7 @@ def _store_options(fn: Callable) -> Callable:
 @click.option("--sparql", help="run this SPARQL text instead of a named query")
 @_store_options
 @handled
-def query(name, params, fmt, file_, sparql, store, endpoint, timeout) -> None:
+def query(name, params, fmt, file_, sparql, store, endpoint, timeout, data) -> None:
     """Run a named query (see `minekg queries`), a query file, or ad-hoc SPARQL."""
     from pathlib import Path
 
@@ -145,7 +147,10 @@ def query(name, params, fmt, file_, sparql, store, endpoint, timeout) -> None:
             raise MinekgError("--param needs a named query or a query file that declares parameters")
         text = sparql
         named.query_form(text)
-    with Graph.open(store=store, endpoint=endpoint, project=project, timeout=timeout) as g:
+    if data is not None and not Path(data).is_file():
+        raise MinekgError(f"{data}: no such built dataset")
+    with Graph.open(store=store, endpoint=endpoint, project=project, timeout=timeout,
+                    path=Path(data) if data else None) as g:
         result = g.sparql(text)
     fmt = fmt or ("table" if result.form in ("SELECT", "ASK") else "turtle")
     click.echo(render(result, fmt), nl=False)

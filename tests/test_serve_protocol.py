@@ -125,9 +125,9 @@ def test_sparqlwrapper_runs_every_named_query_with_the_cli_answers(server, graph
             assert isomorphic(g, expected.graph), q.name
 
 
-def test_endpoint_csv_is_byte_identical_to_the_cli(server):
+def test_endpoint_csv_is_byte_identical_to_the_cli(server, built):
     for name, params in (("001_treaty_status_on_date", {"state": "BLR"}), ("004_allegations", {})):
-        args = [MINEKG, "query", name, "--format", "csv"]
+        args = [MINEKG, "query", name, "--format", "csv", "--data", str(built)]
         for k, v in params.items():
             args += ["--param", f"{k}={v}"]
         cli = subprocess.run(args, cwd=ROOT, capture_output=True, check=True).stdout
@@ -373,9 +373,10 @@ def test_ctrl_c_stops_the_server_and_its_workers(built):
     assert not any(alive(p) for p in workers)
 
 
-def test_port_in_use_is_a_one_line_error(server):
+def test_port_in_use_is_a_one_line_error(server, built):
     proc = subprocess.run(
-        [MINEKG, "serve", "--port", str(server.port)], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [MINEKG, "serve", "--port", str(server.port), "--data", str(built)], cwd=ROOT, capture_output=True, text=True,
+        timeout=120
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.startswith("minekg: error: cannot listen on 127.0.0.1:")
