@@ -107,6 +107,18 @@ def _store_options(fn: Callable) -> Callable:
     return fn
 
 
+def open_graph(project: Project, store: str, endpoint: str | None, timeout: float, data: str | None):
+    """The Graph the store options name: an endpoint, or an embedded store over --data or build/."""
+    from pathlib import Path
+
+    from .graph import Graph
+
+    if data is not None and not Path(data).is_file():
+        raise MinekgError(f"{data}: no such built dataset")
+    return Graph.open(store=store, endpoint=endpoint, project=project, timeout=timeout,
+                      path=Path(data) if data else None)
+
+
 @main.command()
 @click.argument("name", required=False)
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="a declared parameter (repeatable)")
@@ -121,7 +133,6 @@ def query(name, params, fmt, file_, sparql, store, endpoint, timeout, data) -> N
     from pathlib import Path
 
     from . import queries as named
-    from .graph import Graph
     from .results import render
 
     chosen = [x for x in (name, file_, sparql) if x]
@@ -147,10 +158,7 @@ def query(name, params, fmt, file_, sparql, store, endpoint, timeout, data) -> N
             raise MinekgError("--param needs a named query or a query file that declares parameters")
         text = sparql
         named.query_form(text)
-    if data is not None and not Path(data).is_file():
-        raise MinekgError(f"{data}: no such built dataset")
-    with Graph.open(store=store, endpoint=endpoint, project=project, timeout=timeout,
-                    path=Path(data) if data else None) as g:
+    with open_graph(project, store, endpoint, timeout, data) as g:
         result = g.sparql(text)
     fmt = fmt or ("table" if result.form in ("SELECT", "ASK") else "turtle")
     click.echo(render(result, fmt), nl=False)

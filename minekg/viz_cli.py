@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .cli import _store_options, handled
+from .cli import _store_options, handled, open_graph
 from .project import Project
 
 
@@ -44,16 +44,15 @@ from .project import Project
 )
 @_store_options
 @handled
-def viz(out, since, until, acts, actor, rollup, aggregate_above, store, endpoint, timeout) -> None:
+def viz(out, since, until, acts, actor, rollup, aggregate_above, store, endpoint, timeout, data) -> None:
     """Draw who alleges what: GraphML, GEXF, JSON, SVG, PNG and an interactive index.html."""
     from . import network
     from . import viz as draw
-    from .graph import Graph
 
     project = Project.default()
     filters = network.Filters(since=since, until=until, acts=tuple(acts), actor=actor, rollup=rollup)
     network.check(filters)
-    with Graph.open(store=store, endpoint=endpoint, project=project, timeout=timeout) as g:
+    with open_graph(project, store, endpoint, timeout, data) as g:
         net = network.load(g, filters)
     written = draw.write(
         net,
