@@ -27,6 +27,7 @@ from minekg import network, viz
 from minekg.graph import Graph
 from minekg.project import Project
 from minekg.stores import OxigraphStore
+from tests.chromium import CHROMIUM, FLAGS  # one browser setup for tests and bench
 
 ACTORS = 2000
 CLAIMS = 20000
@@ -144,17 +145,7 @@ def synthetic_graph(project: Project, actors: int = ACTORS, claims: int = CLAIMS
     return Graph(OxigraphStore(data=ontology + generate(actors, claims)), project)
 
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+
 COUNT_FRAMES = """
 window.__frames = 0;
 const raf = window.requestAnimationFrame.bind(window);

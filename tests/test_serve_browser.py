@@ -10,19 +10,8 @@ import urllib.request
 
 import pytest
 
+from .chromium import CHROMIUM, FLAGS
 from .serve_server import ServeServer
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")

@@ -4,16 +4,13 @@ request beyond its own file."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from minekg import network, viz
 
-CHROMIUM = os.environ.get("MINEKG_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from .chromium import CHROMIUM, FLAGS
 
 if not Path(CHROMIUM).is_file():
     pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (apt-get install chromium), as .ci/run does, "
