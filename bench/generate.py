@@ -2,8 +2,9 @@
 
 The real build is the template: its ontology and reference graphs are kept once, and its document graphs
 (country profiles, the news report, the treaty register) are replicated as synthetic documents until the
-size is reached. Each replica is a new document: its statements, evidence, footnotes, cited works and
-blank nodes get new identifiers; the states it speaks of are renamed by a random permutation of the ISO
+size is reached. Each replica is a new document: its statements, evidence, footnotes, cited works, blank
+nodes and the actors, posts, places and conflicts that belong to its states get new identifiers (with
+their reference records); the states it speaks of are renamed by a random permutation of the ISO
 3166 codes (so more states appear, each with its ISO record); every date moves by a random number of years;
 and each allegation gains 0-3 relays (the same claim asserted by other states, pointing at the same
 content), the fan-out claims have. As in the build, no triple is put in two graphs. Derived triples are
@@ -28,6 +29,12 @@ from minekg.oxi import to_oxigraph
 DOCUMENT_GRAPH = str(GRAPH) + "document/"
 DERIVED_GRAPH = str(GRAPH["derived"])
 LOCAL = tuple(ID + kind for kind in ("statement/", "evidence/", "footnote/", "work/", "document/"))
+# Actors and things that belong to a state (its bodies, officials, posts, places, conflicts) are renamed
+# with the replica too: the replica's states are permuted, so keeping "the Armenian ministry" would make it
+# a body of a new state in every replica (one ministry of 500 states, one conflict of 1,000 parties). Shared
+# things (meetings, resolutions, instruments, mine types) stay shared, as in the real world.
+OWNED = tuple(ID + kind for kind in ("agent/", "person/", "post/", "place/", "conflict/"))
+RENAMED = LOCAL + OWNED
 DATED = {"http://www.w3.org/2001/XMLSchema#" + t for t in ("date", "gYearMonth", "gYear", "dateTime")}
 ALLEGATION = ox.NamedNode(str(MK.Allegation))
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -39,7 +46,7 @@ CODES = sorted(c.alpha_3 for c in pycountry.countries)
 class Template:
     shared: list[ox.Quad]  # ontology and reference graphs, kept once
     documents: dict[str, list[ox.Quad]]  # document graph -> its quads
-    metadata: dict[str, list[ox.Triple]]  # document IRI -> its triples in the reference graph
+    metadata: dict[str, list[ox.Triple]]  # renamed IRI (document, actor, ...) -> its triples in the reference graph
 
 
 @dataclass
@@ -62,7 +69,7 @@ def load_template(built: Path) -> Template:
             shared.append(q)
     metadata: dict[str, list[ox.Triple]] = {}
     for q in shared:
-        if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(ID + "document/"):
+        if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(RENAMED):
             metadata.setdefault(q.subject.value, []).append(ox.Triple(q.subject, q.predicate, q.object))
     return Template(shared, dict(sorted(documents.items())), metadata)
 
@@ -84,7 +91,7 @@ class Replica:
         out = t
         if isinstance(t, ox.NamedNode):
             v = t.value
-            if v.startswith(LOCAL) or v.startswith(DOCUMENT_GRAPH):
+            if v.startswith(RENAMED) or v.startswith(DOCUMENT_GRAPH):
                 out = ox.NamedNode(v + self.suffix)
             elif v.startswith(str(ST)) and v[len(str(ST)):] in self.codes:
                 out = ox.NamedNode(str(ST) + self.codes[v[len(str(ST)):]])
@@ -135,9 +142,17 @@ def generate(built: Path, target: int, out: Path, seed: int = 1) -> Generated:
             for t in (q.subject, q.object):
                 if isinstance(t, ox.NamedNode) and t.value in template.metadata:
                     docs.add(t.value)
-        for doc in sorted(docs):
+        # The reference records of what the replica names, and of what those records name in turn.
+        todo, done = sorted(docs), set()
+        while todo:
+            doc = todo.pop()
+            if doc in done:
+                continue
+            done.add(doc)
             for t in template.metadata[doc]:
                 triple = (r.term(t.subject), t.predicate, r.term(t.object))
+                if isinstance(t.object, ox.NamedNode) and t.object.value in template.metadata:
+                    todo.append(t.object.value)
                 if triple not in seen:
                     seen.add(triple)
                     quads.append(ox.Quad(*triple, graph))
