@@ -1,7 +1,8 @@
 """Run every benchmark section and write bench/results.md (whole, or not at all).
 
-A section is a title and a callable returning its Markdown; another topic's benchmark joins with one line
-in SECTIONS. `python -m bench --only TITLE` runs one section (its output still replaces results.md)."""
+A section is a title and a callable returning its Markdown (which opens with a `## ` heading); another
+topic's benchmark joins with one line in SECTIONS. `python -m bench --only TITLE` runs one section and
+replaces only that section of results.md, keeping the others as they were last measured."""
 
 from __future__ import annotations
 
@@ -29,9 +30,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", choices=[title for title, _ in SECTIONS],
                         help="run only this section (repeatable)")
     args = parser.parse_args(argv)
+    kept = _sections(RESULTS.read_text(encoding="utf-8")) if args.only and RESULTS.exists() else []
     parts = ["# minekg benchmarks", "", queries_bench.environment(), ""]
-    for title, run in SECTIONS:
+    for i, (title, run) in enumerate(SECTIONS):
         if args.only and title not in args.only:
+            if i < len(kept):
+                parts += [kept[i], ""]
             continue
         print(f"bench: {title}", file=sys.stderr, flush=True)
         parts.append(run().rstrip("\n"))
@@ -40,6 +44,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bench: wrote {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}",
           file=sys.stderr)
     return 0
+
+
+def _sections(text: str) -> list[str]:
+    """The `## ` sections of a results.md, in order (the title and machine line before them dropped)."""
+    chunks = ("\n" + text).split("\n## ")[1:]
+    return ["## " + c.rstrip("\n") for c in chunks]
 
 
 if __name__ == "__main__":
