@@ -59,15 +59,10 @@ def _digest(result) -> str:
 
 
 def derive_into(store, rules: Path) -> int:
-    """The build's derivation (rules/*.rq CONSTRUCTs over the union, into the derived graph)."""
-    import pyoxigraph as ox
+    """The build's derivation (rules/*.rq CONSTRUCTs over the union, in order, into the derived graph)."""
+    from minekg.build import apply_rules
 
-    derived = ox.NamedNode("https://w3id.org/minekg/graph/derived")
-    triples = []
-    for rule in sorted(rules.glob("*.rq")):
-        triples.extend(store.query(rule.read_text(encoding="utf-8"), use_default_graph_as_union=True))
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, derived) for t in triples)
-    return len(triples)
+    return len(apply_rules(store, rules))
 
 
 def worker(backend: str, base: Path, full: Path, endpoint: str | None, skip: set[str]) -> None:
