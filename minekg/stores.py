@@ -48,6 +48,10 @@ class Store:
         pass
 
 
+class TooManyRows(MinekgError):
+    """An answer larger than the row limit the caller set."""
+
+
 class OxigraphStore(Store):
     name = "oxigraph"
 
@@ -61,7 +65,9 @@ class OxigraphStore(Store):
         elif data is not None:
             self.store.bulk_load(input=data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
 
-    def query(self, text: str) -> Result:
+    def query(self, text: str, max_rows: int | None = None) -> Result:
+        """Run a query over the union of the graphs; with `max_rows`, stop with TooManyRows as soon as the
+        answer passes that many rows (or triples), before converting the rest (the server's limit)."""
         ox = self._ox
         try:
             res = self.store.query(text, use_default_graph_as_union=True)
@@ -69,16 +75,27 @@ class OxigraphStore(Store):
             raise MinekgError(f"SPARQL syntax error: {_first_line(e)}") from None
         except (OSError, ValueError, RuntimeError) as e:
             raise MinekgError(f"query failed on oxigraph: {_first_line(e)}") from None
-        if isinstance(res, ox.QueryBoolean):
-            return Result("ASK", [], [], boolean=bool(res))
-        if isinstance(res, ox.QuerySolutions):
-            variables = [v.value for v in res.variables]
-            rows = [[None if s[v] is None else oxi.to_rdflib(s[v]) for v in variables] for s in res]
-            return Result("SELECT", variables, rows)
-        g = Graph()
-        for t in res:
-            g.add((oxi.to_rdflib(t.subject), oxi.to_rdflib(t.predicate), oxi.to_rdflib(t.object)))
-        return Result("CONSTRUCT", [], [], graph=g)
+        try:
+            if isinstance(res, ox.QueryBoolean):
+                return Result("ASK", [], [], boolean=bool(res))
+            if isinstance(res, ox.QuerySolutions):
+                variables = [v.value for v in res.variables]
+                rows = []
+                for s in res:
+                    if max_rows is not None and len(rows) >= max_rows:
+                        raise TooManyRows(f"the result has more than {max_rows} rows, the server's limit; "
+                                          "add a LIMIT or narrow the query")
+                    rows.append([None if s[v] is None else oxi.to_rdflib(s[v]) for v in variables])
+                return Result("SELECT", variables, rows)
+            g = Graph()
+            for t in res:
+                if max_rows is not None and len(g) >= max_rows:
+                    raise TooManyRows(f"the result has more than {max_rows} triples, the server's limit; "
+                                      "add a LIMIT or narrow the query")
+                g.add((oxi.to_rdflib(t.subject), oxi.to_rdflib(t.predicate), oxi.to_rdflib(t.object)))
+            return Result("CONSTRUCT", [], [], graph=g)
+        except (OSError, ValueError, RuntimeError) as e:  # evaluation errors surface while iterating
+            raise MinekgError(f"query failed on oxigraph: {_first_line(e)}") from None
 
 
 class MemoryStore(Store):

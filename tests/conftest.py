@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from minekg import network
 from minekg.build import assemble, build
 from minekg.graph import Graph
 from minekg.project import Project
@@ -57,3 +58,14 @@ def fixture_tree(tmp_path) -> Path:
 def output_dir() -> Path:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     return OUTPUT
+
+
+@pytest.fixture(scope="session")
+def claims(graph):
+    """The claims of the built graph (queries/201), shared by the network and viz tests."""
+    return network.claims(graph)
+
+
+@pytest.fixture(scope="session")
+def net(claims):
+    return network.build(network.select(claims, network.Filters()), network.Filters())

@@ -18,16 +18,6 @@ ROLLUP = network.Filters(rollup=True)
 
 
 @pytest.fixture(scope="module")
-def claims(graph):
-    return network.claims(graph)
-
-
-@pytest.fixture(scope="module")
-def net(claims):
-    return network.build(network.select(claims, network.Filters()), network.Filters())
-
-
-@pytest.fixture(scope="module")
 def rolled(claims):
     return network.build(network.select(claims, ROLLUP), ROLLUP)
 

@@ -22,16 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def claims(graph):
-    return network.claims(graph)
-
-
-@pytest.fixture(scope="module")
-def net(claims):
-    return network.build(network.select(claims, network.Filters()), network.Filters())
-
-
-@pytest.fixture(scope="module")
 def written(net, project, tmp_path_factory):
     out = tmp_path_factory.mktemp("viz") / "viz"
     return viz.write(net, out, project)

@@ -13,11 +13,8 @@ import signal
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph
-
-from .. import oxi
 from ..errors import MinekgError
-from ..stores import OxigraphStore, Result, _first_line
+from ..stores import OxigraphStore, TooManyRows
 from . import formats
 
 
@@ -40,48 +37,9 @@ class Reply:
         return cls(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode("utf-8"))
 
 
-class TooManyRows(MinekgError):
-    pass
-
-
-def evaluate(store: OxigraphStore, text: str, max_rows: int) -> Result:
-    """Run a query, stopping as soon as the answer passes `max_rows` rows (or triples)."""
-    import pyoxigraph as ox
-
-    try:
-        res = store.store.query(text, use_default_graph_as_union=True)
-    except SyntaxError as e:
-        raise MinekgError(f"SPARQL syntax error: {_first_line(e)}") from None
-    except (OSError, ValueError, RuntimeError) as e:
-        raise MinekgError(f"query failed: {_first_line(e)}") from None
-    try:
-        if isinstance(res, ox.QueryBoolean):
-            return Result("ASK", [], [], boolean=bool(res))
-        if isinstance(res, ox.QuerySolutions):
-            variables = [v.value for v in res.variables]
-            rows = []
-            for solution in res:
-                if len(rows) >= max_rows:
-                    raise TooManyRows(
-                        f"the result has more than {max_rows} rows, the server's limit; add a LIMIT or narrow the query"
-                    )
-                rows.append([None if solution[v] is None else oxi.to_rdflib(solution[v]) for v in variables])
-            return Result("SELECT", variables, rows)
-        g = Graph()
-        for t in res:
-            if len(g) >= max_rows:
-                raise TooManyRows(
-                    f"the result has more than {max_rows} triples, the server's limit; add a LIMIT or narrow the query"
-                )
-            g.add((oxi.to_rdflib(t.subject), oxi.to_rdflib(t.predicate), oxi.to_rdflib(t.object)))
-        return Result("CONSTRUCT", [], [], graph=g)
-    except (OSError, ValueError, RuntimeError) as e:  # evaluation errors surface while iterating
-        raise MinekgError(f"query failed: {_first_line(e)}") from None
-
-
 def answer(store: OxigraphStore, req: Request) -> Reply:
     try:
-        result = evaluate(store, req.text, req.max_rows)
+        result = store.query(req.text, max_rows=req.max_rows)
         media = formats.negotiate(formats.candidates_for(result.form), req.accept, req.fmt)
         return Reply(200, f"{media.mime}; charset=utf-8", formats.serialize(result, media))
     except formats.NotAcceptable as e:
