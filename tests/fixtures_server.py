@@ -1,5 +1,5 @@
-"""Session fixtures around a real Oxigraph server holding the built dataset (a pytest plugin, loaded by
-tests/conftest.py through pytest_plugins)."""
+"""Session fixtures around real servers holding the built dataset: `oxigraph serve` and `minekg serve` (a
+pytest plugin, loaded by tests/conftest.py through pytest_plugins)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from minekg.push import push
 from minekg.stores import EndpointStore
 
 from .oxigraph_server import OxigraphServer
+from .serve_server import ServeServer
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +31,11 @@ def oxigraph_server(tmp_path_factory, built) -> Iterator[OxigraphServer]:
 def endpoint_graph(oxigraph_server, project) -> Graph:
     """The built graph through the server's SPARQL endpoint, via SPARQLWrapper."""
     return Graph(EndpointStore(oxigraph_server.query_url, oxigraph_server.update_url, timeout=60), project)
+
+
+@pytest.fixture(scope="session")
+def server(built) -> Iterator[ServeServer]:
+    """`minekg serve` with its defaults, shared by the protocol and browser tests; it must stop cleanly."""
+    s = ServeServer(built).start()
+    yield s
+    assert s.stop() == 0, s.output

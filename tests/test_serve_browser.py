@@ -11,14 +11,6 @@ import urllib.request
 import pytest
 
 from .chromium import CHROMIUM, FLAGS
-from .serve_server import ServeServer
-
-
-@pytest.fixture(scope="module")
-def server(built):
-    s = ServeServer(built).start()
-    yield s
-    assert s.stop() == 0, s.output
 
 
 @pytest.fixture(scope="module")

@@ -47,13 +47,6 @@ DEEP_PATH = "SELECT (COUNT(*) AS ?n) WHERE { ?a (<urn:x:p>|!<urn:x:q>)* ?b . ?b 
 
 
 @pytest.fixture(scope="module")
-def server(built):
-    s = ServeServer(built).start()
-    yield s
-    assert s.stop() == 0, s.output
-
-
-@pytest.fixture(scope="module")
 def limited(built):
     """A second server with tight limits: 1 s per query, 50 rows per answer, two workers, no answer cache
     (so every request below is evaluated by a worker)."""

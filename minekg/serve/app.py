@@ -120,8 +120,6 @@ class State:
     _queries: dict[str, named.NamedQuery] = field(default_factory=dict)
     _graphs: list[str] | None = None
     _tasks: set = field(default_factory=set)
-    _catalog: list = field(default_factory=list)
-    _catalog_stamp: tuple | None = None
     children: ontodoc.ChildProcesses = field(default_factory=ontodoc.ChildProcesses)  # pyLODE, ended at stop
 
     # ---- settings the protocol module reads
@@ -145,21 +143,12 @@ class State:
         return self.env.get_template(template).render(**ctx)
 
     def catalog(self) -> list[named.NamedQuery]:
-        """The named queries, read again only when a file in queries/ changed (parsing them all takes
-        tens of milliseconds: too long to do in the event loop on every request)."""
-        folder = self.config.project.queries
-        stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*.rq")))
-        if stamp != self._catalog_stamp:
-            self._catalog = named.catalog(self.config.project)
-            self._catalog_stamp = stamp
-        return self._catalog
+        """The named queries (queries.catalog() reads them again only when a file in queries/ changed)."""
+        return named.catalog(self.config.project)
 
     def find(self, name: str) -> named.NamedQuery:
         """A named query by file stem, number or slug (as `minekg query NAME`)."""
-        for q in self.catalog():
-            if name in (q.name, q.number, q.slug, q.name + ".rq"):
-                return q
-        raise MinekgError(f"query {name!r} not found (see `minekg queries`)")
+        return named.find(name, self.config.project)
 
     def page_query(self, name: str) -> named.NamedQuery:
         if name not in self._queries:
