@@ -75,6 +75,18 @@ class OxigraphStore(Store):
             raise MinekgError(f"SPARQL syntax error: {_first_line(e)}") from None
         except (OSError, ValueError, RuntimeError) as e:
             raise MinekgError(f"query failed on oxigraph: {_first_line(e)}") from None
+        # Large answers repeat few terms (a document, a label), and building an rdflib term costs far more
+        # than a lookup (a typed literal is parsed): each distinct term is converted once per answer.
+        converted: dict = {}
+
+        def term(t):
+            if t is None:
+                return None
+            out = converted.get(t)
+            if out is None:
+                out = converted[t] = oxi.to_rdflib(t)
+            return out
+
         try:
             if isinstance(res, ox.QueryBoolean):
                 return Result("ASK", [], [], boolean=bool(res))
@@ -85,14 +97,14 @@ class OxigraphStore(Store):
                     if max_rows is not None and len(rows) >= max_rows:
                         raise TooManyRows(f"the result has more than {max_rows} rows, the server's limit; "
                                           "add a LIMIT or narrow the query")
-                    rows.append([None if s[v] is None else oxi.to_rdflib(s[v]) for v in variables])
+                    rows.append([term(t) for t in s])  # a solution iterates its values in variable order
                 return Result("SELECT", variables, rows)
             g = Graph()
             for t in res:
                 if max_rows is not None and len(g) >= max_rows:
                     raise TooManyRows(f"the result has more than {max_rows} triples, the server's limit; "
                                       "add a LIMIT or narrow the query")
-                g.add((oxi.to_rdflib(t.subject), oxi.to_rdflib(t.predicate), oxi.to_rdflib(t.object)))
+                g.add((term(t.subject), term(t.predicate), term(t.object)))
             return Result("CONSTRUCT", [], [], graph=g)
         except (OSError, ValueError, RuntimeError) as e:  # evaluation errors surface while iterating
             raise MinekgError(f"query failed on oxigraph: {_first_line(e)}") from None
