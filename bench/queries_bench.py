@@ -273,7 +273,9 @@ def markdown(rows: list[dict]) -> str:
         "",
         "The named-query suite (every query in queries/ with its default parameters) on synthetic graphs "
         "made by `bench/generate.py` (seed 1) from the real build: the curated documents replicated as new "
-        "documents with renamed identifiers, permuted states, shifted dates and relayed allegations. Each "
+        "documents with renamed identifiers, permuted states, shifted dates and relayed allegations; a treaty "
+        "action keeps the date of its first report across the documents that report it, but for one report "
+        "in 20, which keeps its own (so sources dating an action differently stay in every size). Each "
         "(size, backend) runs in its own process: load (for `oxigraph`, bulk load of the base triples plus "
         "derivation with rules/*.rq, as the build does), then each query up to "
         f"{RUNS} times (fewer once a query has used {BUDGET_S:g} s), median kept. Every backend gets "
