@@ -1,8 +1,9 @@
 """A synthetic minekg dataset of a chosen size, shaped like the real one.
 
-The real build is the template: its ontology and reference graphs are kept once, and its document graphs
-(country profiles, the news report, the treaty register) are replicated as synthetic documents until the
-size is reached. Each replica is a new document: its statements, evidence, footnotes, cited works, blank
+The real build is the template: its ontology and reference graphs, and the treaty register (a reference
+table: the depositary's one record of every state), are kept once, and its other document graphs (country
+profiles, the news report) are replicated as synthetic documents until the size is reached. Each replica
+is a new document: its statements, evidence, footnotes, cited works, blank
 nodes and the actors, posts, places and conflicts that belong to its states get new identifiers (with
 their reference records); the states it speaks of are renamed by a random permutation of the ISO
 3166 codes (so more states appear, each with its ISO record); every date moves by a random number of years;
@@ -46,6 +47,7 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 ASSERTED_BY = ox.NamedNode(str(MK.assertedBy))
 CODES = sorted(c.alpha_3 for c in pycountry.countries)
 TREATY_ACTION = ox.NamedNode(str(MK.TreatyAction))
+REFERENCE_TABLE = ox.NamedNode(str(MK.ReferenceTable))
 DATE = ox.NamedNode(str(MK.date))
 ACTION_KEY = tuple(ox.NamedNode(str(p)) for p in (MK.actor, MK.instrument, MK.actionType))
 DISSENT = 20  # one report in DISSENT of an already-dated treaty action keeps its own date
@@ -77,6 +79,11 @@ def load_template(built: Path) -> Template:
             documents.setdefault(g, []).append(q)
         else:
             shared.append(q)
+    # A reference table (the treaty register) is the depositary's one record of every state, kept once like
+    # the reference graphs: replicated, it would give each state a hundred registers at 10^6 triples.
+    tables = {q.subject.value for q in shared if q.predicate == RDF_TYPE and q.object == REFERENCE_TABLE}
+    for g in [g for g in documents if ID + "document/" + g[len(DOCUMENT_GRAPH):] in tables]:
+        shared.extend(documents.pop(g))
     metadata: dict[str, list[ox.Triple]] = {}
     for q in shared:
         if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(RENAMED):

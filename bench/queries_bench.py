@@ -272,8 +272,9 @@ def markdown(rows: list[dict]) -> str:
         "## Query backends",
         "",
         "The named-query suite (every query in queries/ with its default parameters) on synthetic graphs "
-        "made by `bench/generate.py` (seed 1) from the real build: the curated documents replicated as new "
-        "documents with renamed identifiers, permuted states, shifted dates and relayed allegations; a treaty "
+        "made by `bench/generate.py` (seed 1) from the real build: the treaty register kept once (one "
+        "depositary record per treaty), the other curated documents replicated as new documents with "
+        "renamed identifiers, permuted states, shifted dates and relayed allegations; a treaty "
         "action keeps the date of its first report across the documents that report it, but for one report "
         "in 20, which keeps its own (so sources dating an action differently stay in every size). Each "
         "(size, backend) runs in its own process: load (for `oxigraph`, bulk load of the base triples plus "
