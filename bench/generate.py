@@ -3,18 +3,17 @@
 The real build is the template: its ontology and reference graphs, and the treaty register (a reference
 table: the depositary's one record of every state), are kept once, and its other document graphs (country
 profiles, the news report) are replicated as synthetic documents until the size is reached. Each replica
-is a new document: its statements, evidence, footnotes, cited works, blank
-nodes and the actors, posts, places and conflicts that belong to its states get new identifiers (with
-their reference records); the states it speaks of are renamed by a random permutation of the ISO
-3166 codes (so more states appear, each with its ISO record); every date moves by a random number of years;
-and each allegation gains 0-3 relays (the same claim asserted by other states, pointing at the same
-content), the fan-out claims have. A treaty action is one event however many documents report it: the
-first report of a state's action (its instrument and kind) fixes the action's date, and later reports repeat
-it, except one in DISSENT that keeps its own shifted date, so that sources dating an action differently
-(queries 021 and 103) stay in the graph at every size. (Without this, every state got about twenty reports
-of each of its actions, nearly all dated differently: the real build has none so dated.) As in the build,
-no triple is put in two graphs. Derived triples are
-not generated: the benchmark derives them with the project's own rules, as the build does.
+is a new document: its statements, evidence, footnotes, cited works, blank nodes and the actors, posts,
+places and conflicts that belong to its states get new identifiers (with their reference records); the
+states it speaks of are renamed by a random permutation of the ISO 3166 codes (so more states appear, each
+with its ISO record); every date moves by a random number of years; and each allegation gains 0-3 relays
+(the same claim asserted by other states, pointing at the same content), the fan-out claims have. A treaty
+action is one event however many documents report it: the first report of a state's action (its instrument
+and kind) fixes the action's date, and later reports repeat it, except one in DISSENT that keeps its own
+shifted date, so that sources dating an action differently (queries 021 and 103) stay in the graph at every
+size. (Without this, every state got about twenty reports of each of its actions, nearly all dated
+differently: the real build has none so dated.) As in the build, no triple is put in two graphs. Derived
+triples are not generated: the benchmark derives them with the project's own rules, as the build does.
 Deterministic: the same template, size and seed give the same file.
 """
 
