@@ -232,7 +232,7 @@ def section(actors: int = ACTORS, claims: int = CLAIMS) -> str:
         "| step | time |",
         "|---|---|",
         f"| load the synthetic graph into Oxigraph | {r['load_s']:.1f} s |",
-        f"| network from SPARQL (queries/201, networkx) | {r['network_s']:.1f} s |",
+        f"| network from SPARQL (queries/201 and 202, networkx) | {r['network_s']:.1f} s |",
         f"| write the files (layout, GraphML, GEXF, JSON, SVG, PNG, page) | {r['write_s']:.1f} s |",
         "",
         "| page | size | first frame issued | on screen, taking input | a filter redraws in "

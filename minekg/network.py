@@ -1,7 +1,8 @@
 """The claims network: who alleges, denies, acknowledges or assesses what, about whom.
 
-Built from the named query queries/201_claims_network.rq into a networkx MultiDiGraph whose nodes are
-actors and whose edges are speech acts, one edge per act and counterpart:
+Built from the named queries queries/201_claims_network.rq (who is involved, in which role) and
+queries/202_claim_details.rq (what each act says, and its evidence) into a networkx MultiDiGraph whose
+nodes are actors and whose edges are speech acts, one edge per act and counterpart:
 
 - an allegation goes from the claimant to each accused;
 - a denial, acknowledgement, non-response or assessment that answers a recorded claim (mk:respondsTo)
@@ -39,6 +40,7 @@ from .namespaces import MK, ST, shorten
 from .queries import expand
 
 QUERY = "201_claims_network"
+DETAILS = "202_claim_details"
 
 # The act kinds (mk:ActKinds in ontology/vocabularies.ttl; tests/test_network.py checks they agree), by
 # the prefLabel the query returns and the CLI accepts.
@@ -222,15 +224,22 @@ def claims(graph: Graph) -> list[Claim]:
             return _str(row[col[name]])
 
         iri, role, party = get("claim"), get("role"), get("party")
-        c = found.get(iri)
-        if c is None:
-            c = found[iri] = Claim(iri=iri, kind=get("kind"), author=Party("", "", "actor"))
+        if iri not in found:
+            found[iri] = Claim(iri=iri, kind=get("kind"), author=Party("", "", "actor"))
         key = (iri, role, party)
         if key not in parties:
             parties[key] = (get("partyLabel"), _kind_of(get("partyClass")), {})
         if get("partyState"):
             parties[key][2][get("partyState")] = get("partyStateLabel") or get("partyState")
-        if role != "author":
+    details = graph.query(DETAILS)
+    col = {v: i for i, v in enumerate(details.variables)}
+    for row in details.rows:
+
+        def get(name: str, row=row) -> str:
+            return _str(row[col[name]])
+
+        c = found.get(get("claim"))
+        if c is None:  # a speech act with no one in any role: nothing to draw (201 has no row for it)
             continue
         _add(c.responds_to, get("respondsTo"))
         c.act = c.act or get("act")

@@ -12,8 +12,9 @@ from minekg import queries as named
 from minekg.project import Project
 
 CATALOG = named.catalog(Project.default())
+# A row carries its evidence (document, quote) or the statement it is about, whose evidence 019 and 202 list.
 EVIDENCE_COLUMNS = {"document", "evidence", "statement", "basis", "allegation", "denial", "assessment", "use",
-                    "deadlineStatement", "first"}
+                    "deadlineStatement", "first", "claim"}
 
 
 def test_catalog_holds_the_competency_questions():
