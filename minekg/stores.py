@@ -76,15 +76,13 @@ class OxigraphStore(Store):
         except (OSError, ValueError, RuntimeError) as e:
             raise MinekgError(f"query failed on oxigraph: {_first_line(e)}") from None
         # Large answers repeat few terms (a document, a label), and building an rdflib term costs far more
-        # than a lookup (a typed literal is parsed): each distinct term is converted once per answer.
-        converted: dict = {}
+        # than a lookup (a typed literal is parsed): each distinct term is converted once per answer. The
+        # lookup is written out where it is used (`converted[t] if t in converted else new(t)`): a function
+        # call per value cost 7-9% of a 10^6 answer such as 202's.
+        converted: dict = {None: None}  # an unbound value stays None
 
-        def term(t):
-            if t is None:
-                return None
-            out = converted.get(t)
-            if out is None:
-                out = converted[t] = oxi.to_rdflib(t)
+        def new(t):
+            out = converted[t] = oxi.to_rdflib(t)
             return out
 
         try:
@@ -97,14 +95,15 @@ class OxigraphStore(Store):
                     if max_rows is not None and len(rows) >= max_rows:
                         raise TooManyRows(f"the result has more than {max_rows} rows, the server's limit; "
                                           "add a LIMIT or narrow the query")
-                    rows.append([term(t) for t in s])  # a solution iterates its values in variable order
+                    # a solution iterates its values in variable order
+                    rows.append([converted[t] if t in converted else new(t) for t in s])
                 return Result("SELECT", variables, rows)
             g = Graph()
             for t in res:
                 if max_rows is not None and len(g) >= max_rows:
                     raise TooManyRows(f"the result has more than {max_rows} triples, the server's limit; "
                                       "add a LIMIT or narrow the query")
-                g.add((term(t.subject), term(t.predicate), term(t.object)))
+                g.add(tuple(converted[x] if x in converted else new(x) for x in (t.subject, t.predicate, t.object)))
             return Result("CONSTRUCT", [], [], graph=g)
         except (OSError, ValueError, RuntimeError) as e:  # evaluation errors surface while iterating
             raise MinekgError(f"query failed on oxigraph: {_first_line(e)}") from None

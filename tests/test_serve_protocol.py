@@ -13,6 +13,7 @@ import json
 import shutil
 import subprocess
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -363,6 +364,11 @@ def test_ctrl_c_stops_the_server_and_its_workers(built):
     assert s.stop() == 0, s.output
     assert "minekg serve: http://127.0.0.1:" in s.output and "stopped" in s.output
     assert "Traceback" not in s.output
+    # The workers are joined before the server exits; its other children (multiprocessing's resource
+    # tracker, a pyLODE run it killed) end a moment after it: give them that moment, not forever.
+    deadline = time.monotonic() + 10
+    while any(alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert not any(alive(p) for p in workers)
 
 
