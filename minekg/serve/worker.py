@@ -52,7 +52,19 @@ def answer(store: OxigraphStore, req: Request) -> Reply:
         return Reply.error(422, "the query needs more memory than a query worker may use; narrow it")
 
 
-def main(conn, nquads: str, memory_limit: int) -> None:
+def capped(reply: Reply, max_bytes: int) -> Reply:
+    """The reply, or a one-line refusal if its body is larger than `max_bytes` (0: no limit): checked here,
+    in the worker, so an oversized answer never crosses to the server's process."""
+    if max_bytes <= 0 or len(reply.body) <= max_bytes:
+        return reply
+    return Reply.error(
+        422,
+        f"the answer is larger than the server's limit of {max_bytes} bytes; "
+        "add a LIMIT or select fewer or shorter values",
+    )
+
+
+def main(conn, nquads: str, memory_limit: int, max_answer_bytes: int = 0) -> None:
     """Worker process entry point: load, say ready, then answer requests until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the server, which stops the workers
     if memory_limit > 0:
@@ -67,4 +79,4 @@ def main(conn, nquads: str, memory_limit: int) -> None:
             return
         if req is None:
             return
-        conn.send(answer(store, req))
+        conn.send(capped(answer(store, req), max_answer_bytes))
