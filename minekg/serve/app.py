@@ -24,6 +24,7 @@ import logging
 import re
 import shutil
 import tempfile
+from collections import OrderedDict
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,7 @@ SEARCH_KINDS = {
     "any": None,
 }
 RESERVED_PARAMS = {"format", "download"}
+PAGES_KEPT, PAGE_MAX_BYTES = 512, 2**20  # rendered entity pages kept, at most this large each
 REASONS = {
     400: "Bad Request",
     403: "Forbidden",
@@ -130,6 +132,7 @@ class State:
     _queries: dict[str, named.NamedQuery] = field(default_factory=dict)
     _graphs: list[str] | None = None
     _tasks: set = field(default_factory=set)
+    _pages: OrderedDict[str, bytes] = field(default_factory=OrderedDict)  # rendered entity pages, by path
     children: ontodoc.ChildProcesses = field(default_factory=ontodoc.ChildProcesses)  # pyLODE, ended at stop
 
     @property
@@ -193,6 +196,21 @@ class State:
 
     async def graph_exists(self, runner, graph: str) -> bool:
         return bool((await self.select("graph_exists", {"graph": graph})).boolean)
+
+    def kept_page(self, path: str) -> bytes | None:
+        page = self._pages.get(path)
+        if page is not None:
+            self._pages.move_to_end(path)
+        return page
+
+    def keep_page(self, path: str, html: bytes) -> None:
+        """Rendering a page costs the server process far more than its query (rdflib and the sentences):
+        with answers kept (the embedded store's data cannot change), the rendered page is kept too."""
+        if not isinstance(self.runner, CachedRunner) or len(html) > PAGE_MAX_BYTES:
+            return
+        self._pages[path] = html
+        while len(self._pages) > PAGES_KEPT:
+            self._pages.popitem(last=False)
 
     def background(self, coro) -> None:
         task = asyncio.get_running_loop().create_task(coro)
@@ -412,13 +430,18 @@ def _negotiated_target(request: Request, html: str, data_stem: str) -> str:
 async def entity_page(request: Request) -> Response:
     state = _state(request)
     rest = request.path_params["rest"]
+    kept = state.kept_page(rest)
+    if kept is not None:
+        return HTMLResponse(kept)
     iri = _iri_or_404(ID + rest)
     g = await state.construct("page", {"iri": iri})
     if (URIRef(iri), None, None) not in g and (None, None, URIRef(iri)) not in g:
         raise PageError(404, f"nothing is known about {iri}")
     wording = state.config.project.root / "serve" / "sentences.yaml"
     view = await anyio.to_thread.run_sync(views.entity_view, g, URIRef(iri), wording)
-    return state.render("entity.html", view=view)
+    response = state.render("entity.html", view=view)
+    state.keep_page(rest, response.body)
+    return response
 
 
 async def entity_data(request: Request) -> Response:

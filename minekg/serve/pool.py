@@ -213,8 +213,16 @@ class QueryPool:
             return bool(self._idle[True] or self._idle[False])
         return not self._waiting[LIGHT] and bool(self._idle[False])  # pages and named queries go first
 
+    def _pop(self, lane: str) -> _Worker:
+        idle = self._idle[True] if lane == LIGHT and self._idle[True] else self._idle[False]
+        return idle.pop(0)
+
     async def _take(self, lane: str) -> _Worker | Reply:
-        if lane == HEAVY and not self._can_take(HEAVY) and self._waiting[HEAVY] >= self.queue:
+        # Taken without yielding to the event loop when a worker is free and nobody in this lane is ahead,
+        # so that the idle workers and the waiting line seen by the next request are exact.
+        if self._can_take(lane) and not self._waiting[lane]:
+            return self._pop(lane)
+        if lane == HEAVY and self._waiting[HEAVY] >= self.queue:
             raise Overloaded(
                 f"every query worker for free queries is busy and {self._waiting[HEAVY]} queries are waiting, "
                 f"the server's limit; try again in {self.retry_after} s",
@@ -228,8 +236,7 @@ class QueryPool:
                 )
                 if not self._can_take(lane):
                     return Reply.error(503, self._unavailable())
-                idle = self._idle[True] if lane == LIGHT and self._idle[True] else self._idle[False]
-                return idle.pop(0)
+                return self._pop(lane)
         except TimeoutError:
             return Reply.error(
                 503, f"all {self.size} query workers stayed busy for {self.queue_timeout:g} s; try again shortly"
