@@ -151,6 +151,13 @@ def raw(server: ServeServer, head: bytes, timeout: float = WAIT_S) -> socket.soc
     return s
 
 
+# a query body of 100 declared bytes of which 3 are sent
+STALLED_POST = (
+    b"POST /sparql HTTP/1.1\r\nHost: t\r\nContent-Type: application/sparql-query\r\n"
+    b"Content-Length: 100\r\n\r\nASK"
+)
+
+
 def read_all(s: socket.socket) -> bytes:
     chunks = []
     while chunk := s.recv(65536):
@@ -194,11 +201,7 @@ def test_slowloris_headers_are_cut_off_with_408(tight):
 
 
 def test_a_body_sent_too_slowly_gets_408_and_the_connection_is_closed(tight):
-    s = raw(
-        tight,
-        b"POST /sparql HTTP/1.1\r\nHost: t\r\nContent-Type: application/sparql-query\r\n"
-        b"Content-Length: 100\r\n\r\nASK",
-    )
+    s = raw(tight, STALLED_POST)
     with s:
         answer = read_all(s)  # the rest of the body never comes; the server ends the exchange
     assert answer.startswith(b"HTTP/1.1 408 "), answer
@@ -206,11 +209,7 @@ def test_a_body_sent_too_slowly_gets_408_and_the_connection_is_closed(tight):
 
 
 def test_a_client_that_goes_away_is_logged_in_one_line(tight):
-    s = raw(
-        tight,
-        b"POST /sparql HTTP/1.1\r\nHost: t\r\nContent-Type: application/sparql-query\r\n"
-        b"Content-Length: 100\r\n\r\nASK",
-    )
+    s = raw(tight, STALLED_POST)
     s.close()
     deadline = time.monotonic() + WAIT_S
     while "disconnected during POST /sparql" not in tight.read_output() and time.monotonic() < deadline:
