@@ -14,6 +14,7 @@ Routes (the local server serves every minekg IRI at its path under https://w3id.
     /viz/                  the who-alleges-what view (or a panel saying why it is not available)
     /api/queries[/{name}]  the named-query catalogue and running one with typed parameters
     /api/search            entities by label
+    /api/states            the states the graph knows, for the workbench's state picker
 """
 
 from __future__ import annotations
@@ -338,6 +339,26 @@ async def api_search(request: Request) -> Response:
     return JSONResponse(list(found.values()))
 
 
+# ------------------------------------------------------------------ the workbench's state picker
+
+
+async def api_states(request: Request) -> Response:
+    """The states the graph knows (serve/queries/states.rq): code, label and alternative labels, by label."""
+    try:
+        result = await _state(request).select("states", {})
+    except PageError as e:
+        return protocol.text_error(e.status, str(e))
+    found: dict[str, dict] = {}
+    for row in result.dicts():
+        entry = found.setdefault(
+            row["state"], {"iri": row["state"], "code": row["code"], "label": row["label"], "altLabels": []}
+        )
+        alt = row["altLabel"]
+        if alt and alt != entry["label"] and alt not in entry["altLabels"]:
+            entry["altLabels"].append(alt)
+    return JSONResponse(list(found.values()))
+
+
 # ------------------------------------------------------------------ linked data
 
 
@@ -608,6 +629,7 @@ def create_app(config: Config, on_ready=None) -> Starlette:
         Route("/api/queries", api_queries),
         Route("/api/queries/{name}", api_run_query),
         Route("/api/search", api_search),
+        Route("/api/states", api_states),
         Route("/id/{rest:path}", dereference),
         Route("/page/{rest:path}", entity_page),
         Route("/data/{rest:path}", entity_data),

@@ -1,0 +1,132 @@
+"""The workbench shows the evidence (issue 18): at a 1,280 px viewport, query 004 for a state chosen by
+name shows every quote in full, nothing scrolls sideways, and long answers are paged. Real Chromium
+(Playwright on /usr/bin/chromium) against a real `minekg serve`; the `page` fixture of
+test_serve_browser.py records requests that leave the server and script errors, and fails on either."""
+
+from __future__ import annotations
+
+import json
+import math
+import urllib.parse
+import urllib.request
+
+from . import test_serve_browser as shared
+
+# The browser and its recording page (requests that leave the server, script errors) are shared fixtures.
+browser, page = shared.browser, shared.page
+
+QUERY = "004_allegations"
+PAGE_SIZE = "5"
+
+
+def api_rows(server, query: str, **params: str) -> list[dict]:
+    """The query's answer as the API gives it to any client (SPARQL JSON), read with the json module."""
+    qs = urllib.parse.urlencode({**params, "format": "json"})
+    with urllib.request.urlopen(server.url(f"/api/queries/{query}?{qs}"), timeout=60) as r:
+        return json.loads(r.read())["results"]["bindings"]
+
+
+def open_query(pg, server, name: str) -> None:
+    pg.set_viewport_size({"width": 1280, "height": 900})
+    pg.goto(server.url("/"))
+    pg.wait_for_selector(f'#query-select option[value="{name}"]', state="attached")
+    pg.select_option("#query-select", name)
+
+
+def pick_state(pg, param: str, typed: str) -> str:
+    """Type into a state picker as a person would; the code the picker resolved it to."""
+    pg.locator(f"#param-{param}").press_sequentially(typed)
+    resolved = pg.locator(f"#param-{param}-resolved")
+    resolved.locator("[data-code]").wait_for()
+    return resolved.locator("[data-code]").get_attribute("data-code")
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def shown_quotes(pg) -> list[str]:
+    return [words(t) for t in pg.locator("#result-table .record .evidence-text").all_inner_texts()]
+
+
+def test_state_list_comes_from_the_graph(server):
+    with urllib.request.urlopen(server.url("/api/states"), timeout=60) as r:
+        found = json.loads(r.read())
+    by_code = {s["code"]: s for s in found}
+    assert by_code["ARM"]["label"] == "Armenia" and by_code["ARM"]["iri"].endswith("/id/state/ARM")
+    assert "Republic of Armenia" in by_code["ARM"]["altLabels"]
+    assert by_code["BLR"]["label"] == "Belarus"
+    assert [s["label"].casefold() for s in found] == sorted(s["label"].casefold() for s in found)
+
+
+def test_picker_takes_a_name_or_a_code(page, server):
+    open_query(page, server, QUERY)
+    assert pick_state(page, "accused", "Armenia") == "ARM"
+    page.fill("#param-accused", "")
+    assert pick_state(page, "accused", "blr") == "BLR"
+    assert "Belarus" in page.inner_text("#param-accused-resolved")
+    page.fill("#param-accused", "")
+    assert pick_state(page, "accused", "republic of armenia") == "ARM"
+
+
+def test_quotes_are_readable_without_horizontal_scrolling(page, server, output_dir):
+    open_query(page, server, QUERY)
+    assert pick_state(page, "accused", "Armenia") == "ARM"
+    page.click("#run-named")
+    page.wait_for_selector("#result-table .record")
+    expected = api_rows(server, QUERY, accused="ARM")
+    assert len(expected) > int(PAGE_SIZE), "the seed data should give 004 for Armenia more than one page"
+    # every row is about Armenia; the accused is shown by its label and links to its page on this server
+    for record in page.locator("#result-table .record").all():
+        link = record.locator('[data-var="accused"] a')
+        assert link.inner_text() == "Armenia" and link.get_attribute("href") == "/id/state/ARM"
+    sizes = page.evaluate(
+        """() => {
+          const root = document.scrollingElement, box = document.getElementById('result-table');
+          const panel = document.getElementById('results');
+          return {rootScroll: root.scrollWidth, rootClient: root.clientWidth,
+                  boxScroll: box.scrollWidth, boxClient: box.clientWidth, panel: panel.clientWidth,
+                  viewport: window.innerWidth,
+                  quotes: [...box.querySelectorAll('.record .evidence')].map(q => {
+                    const r = q.getBoundingClientRect();
+                    return {width: r.width, left: r.left, right: r.right,
+                            scroll: q.scrollWidth, client: q.clientWidth, text: q.innerText};
+                  })};
+        }"""
+    )
+    assert sizes["rootScroll"] <= sizes["rootClient"], "the page scrolls sideways"
+    assert sizes["boxScroll"] <= sizes["boxClient"], "the results scroll sideways"
+    assert sizes["quotes"], "no quote shown"
+    for q in sizes["quotes"]:
+        assert q["width"] >= 0.6 * sizes["panel"], f"quote squeezed into {q['width']} px: {q['text'][:60]}"
+        assert q["scroll"] <= q["client"] and 0 <= q["left"] and q["right"] <= sizes["viewport"], q["text"][:60]
+    page.screenshot(path=str(output_dir / "workbench_004_ARM.png"), full_page=True)
+
+
+def test_long_answers_are_paged(page, server):
+    open_query(page, server, QUERY)
+    pick_state(page, "accused", "Armenia")
+    page.click("#run-named")
+    page.wait_for_selector("#result-table .record")
+    page.select_option("#page-size", PAGE_SIZE)
+    expected = [words(b.get("quote", {}).get("value", "")) for b in api_rows(server, QUERY, accused="ARM")]
+    size = int(PAGE_SIZE)
+    pages = math.ceil(len(expected) / size)
+    assert pages > 1
+    seen: list[str] = []
+    for n in range(1, pages + 1):
+        assert page.inner_text("#page-position") == f"Page {n} of {pages}"
+        records = page.locator("#result-table .record")
+        assert records.count() == min(size, len(expected) - (n - 1) * size)
+        seen += [words(r.locator(".evidence-text").inner_text()) if r.locator(".evidence-text").count() else ""
+                 for r in records.all()]
+        if n < pages:
+            # from the keyboard: the Next button takes focus and Enter moves on
+            page.focus("#page-next")
+            page.keyboard.press("Enter")
+    assert seen == expected, "paging skipped, repeated or reordered rows"
+    assert page.is_disabled("#page-next")
+    page.click("#page-previous")
+    assert page.inner_text("#page-position") == f"Page {pages - 1} of {pages}"
+    assert shown_quotes(page)[0] == expected[(pages - 2) * size]
+    assert not page.is_disabled("#page-next")
