@@ -41,7 +41,9 @@ function setStatus(text, isError = false) {
 function termNode(term) {
   if (!term) return document.createTextNode("");
   if (term.type === "uri") {
-    return el("a", { href: localHref(term.value), title: term.value, text: shorten(term.value) });
+    // a state is named by its label (the picker's list has them all); other IRIs by their prefixed name
+    const state = stateByIri.get(term.value);
+    return el("a", { href: localHref(term.value), title: term.value, text: state ? state.label : shorten(term.value) });
   }
   if (term.type === "bnode") return el("span", { class: "bnode", text: "_:" + term.value });
   const span = el("span", { class: "literal", text: term.value });
@@ -113,7 +115,13 @@ function renderPage(focusAfter = null) {
     : resultTable(vars, shown);
   $("result-table").replaceChildren(body);
   showPager(pages, first, shown.length);
-  if (focusAfter) (focusAfter.disabled ? (focusAfter.id === "page-next" ? $("page-previous") : $("page-next")) : focusAfter).focus();
+  if (focusAfter) keepFocus(focusAfter);
+}
+
+// Focus stays on the button pressed, so Enter pages on; at the last (first) page it moves to the other one.
+function keepFocus(button) {
+  const other = button.id === "page-next" ? $("page-previous") : $("page-next");
+  (button.disabled ? other : button).focus();
 }
 
 function resultTable(vars, shown) {
@@ -200,11 +208,13 @@ const JSON_FIRST = "application/sparql-results+json, text/turtle;q=0.9";
 
 let states = [];
 const stateIndex = new Map();
+const stateByIri = new Map();
 const statesReady = fetch("/api/states")
   .then((response) => (response.ok ? response.json() : Promise.reject(new Error(`HTTP ${response.status}`))))
   .then((found) => {
     states = found;
     for (const s of states) {
+      stateByIri.set(s.iri, s);
       for (const name of [s.code, s.label, ...s.altLabels]) {
         if (!stateIndex.has(name.toLocaleLowerCase())) stateIndex.set(name.toLocaleLowerCase(), s);
       }
@@ -234,7 +244,7 @@ function showResolved(input) {
 
 function statePicker(input) {
   input.setAttribute("list", "state-names");
-  input.placeholder = "name or ISO code, e.g. Armenia or ARM";
+  input.placeholder = "e.g. Armenia or ARM";
   input.spellcheck = false;
   input.addEventListener("input", () => statesReady.then(() => showResolved(input)));
   statesReady.then(() => showResolved(input));
