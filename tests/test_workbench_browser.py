@@ -133,3 +133,52 @@ def test_long_answers_are_paged(page, server):
     assert page.inner_text("#page-position") == f"Page {pages - 1} of {pages}"
     assert shown_quotes(page)[0] == expected[(pages - 2) * size]
     assert not page.is_disabled("#page-next")
+
+
+CONTRAST = """() => {
+  const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+  const lum = (c) => {
+    const [r, g, b] = rgb(c).slice(0, 3).map((x) => x / 255)
+      .map((x) => (x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const background = (node) => {
+    for (let n = node; n; n = n.parentElement) {
+      const c = getComputedStyle(n).backgroundColor;
+      if (rgb(c)[3] !== 0) return c;
+    }
+    return "rgb(255, 255, 255)";
+  };
+  const selector = "#results dt, #results dd, #results a, #results figcaption, #results blockquote, " +
+    "#results button, #results label, #results span, .resolved span, .param small";
+  return [...document.querySelectorAll(selector)].filter((n) => n.innerText.trim()).map((n) => {
+    const [a, b] = [lum(getComputedStyle(n).color), lum(background(n))].sort((x, y) => y - x);
+    return {text: n.innerText.trim().slice(0, 40), ratio: (a + 0.05) / (b + 0.05)};
+  });
+}"""
+
+
+def test_workbench_is_accessible(page, server):
+    open_query(page, server, QUERY)
+    pick_state(page, "accused", "Armenia")
+    page.click("#run-named")
+    page.wait_for_selector("#result-table .record")
+    # every control has a name a screen reader can say
+    unnamed = page.evaluate(
+        """() => [...document.querySelectorAll('input, select, textarea, button')]
+             .filter((c) => !c.labels?.length && !c.getAttribute('aria-label') && !c.innerText?.trim())
+             .map((c) => c.id || c.outerHTML.slice(0, 60))"""
+    )
+    assert unnamed == []
+    # the picker's answer is tied to its field
+    assert "param-accused-resolved" in page.get_attribute("#param-accused", "aria-describedby")
+    checked = page.evaluate(CONTRAST)
+    assert len(checked) > 50, "the contrast check found too little text to check"
+    low = [c for c in checked if c["ratio"] < 4.5]
+    assert low == [], "text below WCAG AA contrast"
+    # the pager is reached with Tab and its focus is visible
+    page.select_option("#page-size", PAGE_SIZE)
+    page.focus("#page-size")
+    page.keyboard.press("Shift+Tab")  # back over the row count (text) to Next
+    assert page.evaluate("document.activeElement.id") == "page-next"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
