@@ -67,6 +67,13 @@ def test_picker_takes_a_name_or_a_code(page, server):
     assert "Belarus" in page.inner_text("#param-accused-resolved")
     page.fill("#param-accused", "")
     assert pick_state(page, "accused", "republic of armenia") == "ARM"
+    page.fill("#param-accused", "")
+    assert pick_state(page, "accused", "Belarus · BLR") == "BLR"  # as the line under the field shows it
+    # a name the graph does not know is said so under the field, and no state is chosen
+    page.fill("#param-accused", "")
+    page.locator("#param-accused").press_sequentially("Narnia")
+    page.wait_for_selector("#param-accused-resolved .unknown")
+    assert page.locator("#param-accused-resolved [data-code]").count() == 0
 
 
 def test_quotes_are_readable_without_horizontal_scrolling(page, server, output_dir):

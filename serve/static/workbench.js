@@ -224,13 +224,13 @@ const statesReady = fetch("/api/states")
 
 function findState(text) {
   const key = text.trim().toLocaleLowerCase();
-  // "Armenia (ARM)", as a person may copy it from the line under the field
-  const code = key.match(/\(([a-z]{3})\)$/);
+  // "Armenia · ARM" as the line under the field shows it, or "Armenia (ARM)": the code decides
+  const code = key.match(/(?:\(|·)\s*([a-z]{3})\)?$/);
   return stateIndex.get(key) || (code ? stateIndex.get(code[1]) : undefined) || null;
 }
 
 function showResolved(input) {
-  const out = $(input.id + "-resolved") || input.parentNode?.querySelector(".resolved");
+  const out = $(input.id + "-resolved");
   if (!out) return;
   const text = input.value.trim();
   const state = findState(text);
@@ -246,8 +246,10 @@ function statePicker(input) {
   input.setAttribute("list", "state-names");
   input.placeholder = "e.g. Armenia or ARM";
   input.spellcheck = false;
-  input.addEventListener("input", () => statesReady.then(() => showResolved(input)));
-  statesReady.then(() => showResolved(input));
+  // without the list (its failure is in the status line) the field still takes a code as typed
+  const resolve = () => statesReady.then(() => showResolved(input), () => {});
+  input.addEventListener("input", resolve);
+  resolve();  // a default value: after the field is on the page (showQuery appends it in this same task)
 }
 
 // ---- named queries
@@ -276,7 +278,6 @@ function paramInput(p) {
     const resolved = el("output", { id: id + "-resolved", for: id, class: "resolved", "aria-live": "polite" });
     input.setAttribute("aria-describedby", `${resolved.id} ${help.id}`);
     row.insertBefore(resolved, help);
-    showResolved(input);
   }
   return row;
 }
