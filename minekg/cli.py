@@ -187,6 +187,7 @@ def list_queries(fmt: str) -> None:
 
 # ---- commands that live in their own modules are registered here, one line each
 from .export import export_command  # noqa: E402
+from .map_cli import map_command  # noqa: E402
 from .push import push_command  # noqa: E402
 from .register_cli import import_register_command  # noqa: E402
 from .serve import cli as serve_cli  # noqa: E402
@@ -197,6 +198,7 @@ main.add_command(push_command)
 main.add_command(import_register_command)
 main.add_command(serve_cli.serve)
 main.add_command(viz_command)
+main.add_command(map_command)
 
 
 if __name__ == "__main__":  # pragma: no cover
