@@ -11,6 +11,7 @@ files under viz/map/; this module fills the template with a JSON blob, as minekg
 from __future__ import annotations
 
 import datetime
+import io
 import json
 import math
 import re
@@ -23,7 +24,7 @@ from .errors import MinekgError
 from .graph import Graph
 from .loading import read_text
 from .project import Project
-from .viz import _html_text, _save
+from .viz import _html_text
 
 STATUS_QUERY = "001_treaty_status_on_date"
 INSTRUMENTS = ("mbt", "ccw", "ccw-apii", "ccw-pv", "ccm")
@@ -135,15 +136,13 @@ def fold(rows: list[dict]) -> dict[str, StateStatus]:
         iri = row["state"]
         iso3 = iri.rsplit("/", 1)[-1]
         s = out.get(iso3)
-        if s is None or _rank(row["status"]) < _rank(s.status):
-            bases = [] if s is None else [b for b in s.bases]
-            s = out[iso3] = StateStatus(iso3, iri, row["name"], row["status"], row["since"] or "", bases)
+        if s is None or _rank(row["status"]) < _rank(s.status):  # a further step: its statements only
+            s = out[iso3] = StateStatus(iso3, iri, row["name"], row["status"], row["since"] or "")
         if row["status"] == s.status and row["basis"]:
             b = Basis(row["basis"], row["document"] or "", row["quote"] or "", row["row"] or "")
             if b not in s.bases:
                 s.bases.append(b)
     for s in out.values():
-        s.bases = [b for b in s.bases if b.statement]
         s.bases.sort(key=lambda b: (not b.quote, b.document, b.statement, b.quote, b.row))
     return dict(sorted(out.items()))
 
@@ -245,7 +244,7 @@ def figure(
         patch = PathPatch(MPath(verts, codes), facecolor=colour, edgecolor=palette["border"], lw=0.4)
         patch.set_gid(f"state-{shape.iso3}" if shape.iso3 else f"shape-{_slug(shape.name)}")
         ax.add_patch(patch)
-    fig.suptitle(title, x=0.01, y=0.975, ha="left", fontsize=14)
+    fig.suptitle(title, x=0.01, y=0.975, ha="left", fontsize=14).set_gid("map-title")
     counts = {k: sum(1 for s in status.values() if s.status == k) for k in palette["status"]}
     handles = [
         Patch(facecolor=c, edgecolor="#999999", lw=0.5, label=f"{k} ({counts[k]})")
@@ -253,7 +252,7 @@ def figure(
         if counts[k]
     ]
     handles.append(Patch(facecolor=palette["unknown"], edgecolor="#999999", lw=0.5, label=UNKNOWN))
-    fig.legend(  # over the South Pacific, the map's empty lower left corner
+    legend = fig.legend(  # over the South Pacific, the map's empty lower left corner
         handles=handles,
         loc="lower left",
         bbox_to_anchor=(0.02, 0.17),
@@ -263,8 +262,20 @@ def figure(
         title_fontsize=11,
         alignment="left",
     )
-    fig.text(0.01, 0.14, "\n".join(notes), ha="left", va="top", fontsize=8.5, color="#333333")
+    legend.set_gid("map-legend")
+    fig.text(0.01, 0.14, "\n".join(notes), ha="left", va="top", fontsize=8.5, color="#333333").set_gid("map-notes")
     return fig
+
+
+def _save(fig, fmt: str) -> bytes:
+    """As minekg.viz saves its figure (no date or software version: the same inputs give the same bytes),
+    but with the SVG's text kept as text, so that the title, legend and notes can be read and searched."""
+    import matplotlib
+
+    buf = io.BytesIO()
+    with matplotlib.rc_context({"svg.hashsalt": "minekg", "svg.fonttype": "none"}):
+        fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else {"Software": None})
+    return buf.getvalue()
 
 
 def _slug(name: str) -> str:
