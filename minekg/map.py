@@ -178,7 +178,8 @@ def equal_earth(lon: float, lat: float) -> tuple[float, float]:
     return x, y
 
 
-def shapes(project: Project) -> list[Shape]:
+def shapes(project: Project) -> tuple[list[Shape], str]:
+    """The projected country shapes (Antarctica left out), and where they come from."""
     shown = "viz/vendor/naturalearth/countries-110m.json"
     doc = json.loads(read_text(project.root / shown, shown))
     out = []
@@ -187,7 +188,7 @@ def shapes(project: Project) -> list[Shape]:
             continue
         rings = tuple(tuple(equal_earth(lon, lat) for lon, lat in ring) for ring in c["rings"])
         out.append(Shape(c["iso3"], c["name"], rings))
-    return out
+    return out, doc["source"]
 
 
 def svg_path(shape: Shape, scale: float, x0: float, y0: float) -> str:
@@ -282,9 +283,7 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def notes_for(
-    status: dict[str, StateStatus], without_shape: list[str], date: datetime.date, label: str, source: str
-) -> list[str]:
+def notes_for(without_shape: list[str], date: datetime.date, label: str, source: str) -> list[str]:
     missing = ", ".join(without_shape) if without_shape else "none"
     return _wrap(
         [
@@ -307,26 +306,16 @@ def _wrap(lines: list[str], width: int = 200) -> list[str]:
 # ------------------------------------------------------------------ the interactive page
 
 
-def page_data(
-    all_shapes: list[Shape],
-    snapshots: list[tuple[datetime.date, dict[str, StateStatus]]],
-    allegations: list[dict],
-    palette: dict,
-    title: str,
-    label: str,
-    instrument: str,
-    without_shape: list[str],
-    source: str,
-) -> dict:
+def page_data(md: MapData, allegations: list[dict]) -> dict:
     """What the page needs: shapes as SVG paths, the status of each state at each slider stop (the
     deciding statements kept once, referred to by index), and the allegations for the second mode."""
-    x0, y0, x1, y1 = _extent(all_shapes)
+    x0, y0, x1, y1 = _extent(md.shapes)
     scale = 1000 / (x1 - x0)
     bases: list[dict] = []
     index: dict[Basis, int] = {}
     names: dict[str, str] = {}
     stops = []
-    for date, status in snapshots:
+    for date, status in md.snapshots:
         states = {}
         for iso3, s in status.items():
             names[iso3] = s.name
@@ -339,21 +328,23 @@ def page_data(
             states[iso3] = [s.status, s.since, refs]
         stops.append({"date": date.isoformat(), "states": states})
     return {
-        "title": title,
-        "instrument": {"name": instrument, "label": label, "iri": instrument_iri(instrument)},
+        "title": md.title,
+        "instrument": {"name": md.instrument, "label": md.label, "iri": instrument_iri(md.instrument)},
+        "instruments": list(INSTRUMENTS),
         "size": [1000, round((y1 - y0) * scale, 1)],
         "shapes": [
             {"iso3": s.iso3, "name": s.name, "d": svg_path(s, scale, x0, y1)}
-            for s in sorted(all_shapes, key=lambda s: (s.iso3 or "~", s.name))
+            for s in sorted(md.shapes, key=lambda s: (s.iso3 or "~", s.name))
         ],
         "names": dict(sorted(names.items())),
         "stops": stops,
         "bases": bases,
-        "palette": palette,
+        "palette": md.palette,
+        "statusOrder": list(md.palette["status"]),  # the legend's order (the JSON's keys are sorted)
         "unknown": UNKNOWN,
-        "withoutShape": without_shape,
+        "withoutShape": md.without_shape,
         "allegations": allegations,
-        "source": source,
+        "source": md.source,
         "query": STATUS_QUERY,
         "stateBase": STATE_BASE,
     }
@@ -406,30 +397,51 @@ def render_page(data: dict, project: Project) -> str:
 # ------------------------------------------------------------------ everything
 
 
-def build_files(
-    graph: Graph, instrument: str, date: datetime.date, project: Project
-) -> tuple[dict[str, bytes], dict[str, StateStatus], list[str]]:
-    """The three files' bytes, the statuses on `date`, and the states drawn nowhere (no shape)."""
+@dataclass(frozen=True)
+class MapData:
+    """Everything drawn, for one instrument and date."""
+
+    instrument: str
+    date: datetime.date
+    label: str
+    snapshots: list[tuple[datetime.date, dict[str, StateStatus]]]  # the slider's stops, `date` last
+    shapes: list[Shape]
+    without_shape: list[str]  # "Name (ISO)" of states with a status on `date` and no shape at 1:110m
+    source: str  # where the shapes come from
+    palette: dict
+
+    @property
+    def status(self) -> dict[str, StateStatus]:
+        return self.snapshots[-1][1]
+
+    @property
+    def title(self) -> str:
+        return title_of(self.label, self.date)
+
+
+def collect(graph: Graph, instrument: str, date: datetime.date, project: Project) -> MapData:
     instrument_iri(instrument)
     snapshots = [(d, statuses(graph, instrument, d)) for d in snapshot_dates(date)]
-    status = snapshots[-1][1]
-    all_shapes = shapes(project)
+    all_shapes, source = shapes(project)
     shaped = {s.iso3 for s in all_shapes if s.iso3}
-    without_shape = [f"{s.name} ({iso3})" for iso3, s in status.items() if iso3 not in shaped]
+    without_shape = [f"{s.name} ({iso3})" for iso3, s in snapshots[-1][1].items() if iso3 not in shaped]
     label = instrument_label(graph, instrument)
-    title = title_of(label, date)
-    palette = colours(project)
-    source = json.loads(read_text(project.root / "viz/vendor/naturalearth/countries-110m.json", "shapes"))["source"]
-    fig = figure(all_shapes, status, palette, title, notes_for(status, without_shape, date, label, source))
-    data = page_data(
-        all_shapes, snapshots, allegation_data(graph), palette, title, label, instrument, without_shape, source
-    )
-    files = {
-        "index.html": render_page(data, project).encode("utf-8"),
+    return MapData(instrument, date, label, snapshots, all_shapes, without_shape, source, colours(project))
+
+
+def page(graph: Graph, md: MapData, project: Project) -> str:
+    """The interactive index.html (also what `minekg serve` shows at /map)."""
+    return render_page(page_data(md, allegation_data(graph)), project)
+
+
+def build_files(graph: Graph, md: MapData, project: Project) -> dict[str, bytes]:
+    notes = notes_for(md.without_shape, md.date, md.label, md.source)
+    fig = figure(md.shapes, md.status, md.palette, md.title, notes)
+    return {
+        "index.html": page(graph, md, project).encode("utf-8"),
         "map.svg": _save(fig, "svg"),
         "map.png": _save(fig, "png"),
     }
-    return files, status, without_shape
 
 
 def write(graph: Graph, out: Path, instrument: str, date: datetime.date, project: Project | None = None) -> Written:
@@ -440,8 +452,9 @@ def write(graph: Graph, out: Path, instrument: str, date: datetime.date, project
         raise MinekgError(
             f"{out}: exists and is not a folder minekg map wrote (no map.svg); choose a new or empty folder"
         )
-    files, status, without_shape = build_files(graph, instrument, date, project)
+    md = collect(graph, instrument, date, project)
+    files = build_files(graph, md, project)
     with atomic.replace_dir(out) as tmp:
         for name, content in files.items():
             (tmp / name).write_bytes(content)
-    return Written(out, out / "index.html", len(status), tuple(without_shape))
+    return Written(out, out / "index.html", len(md.status), tuple(md.without_shape))

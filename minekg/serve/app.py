@@ -12,6 +12,7 @@ Routes (the local server serves every minekg IRI at its path under https://w3id.
     /text/document/{slug}  a source document's text, ?evidence=... highlights the quoted passage
     /graph/...             a named graph's IRI: 303 to /graph-store?graph=...
     /viz/                  the who-alleges-what view (or a panel saying why it is not available)
+    /map                   the world map of treaty status (?instrument=mbt|ccw|…), by minekg.map
     /api/queries[/{name}]  the named-query catalogue and running one with typed parameters
     /api/search            entities by label
     /api/states            the states the graph knows, for the workbench's state picker
@@ -53,7 +54,7 @@ from ..errors import MinekgError
 from ..namespaces import BASE, DOC, EV, ID, MK, PREFIXES
 from ..project import Project
 from ..stores import Result, parse_json_results
-from . import formats, ontodoc, protocol, views, vizmount
+from . import formats, mapmount, ontodoc, protocol, views, vizmount
 from .pool import CachedRunner, EndpointRunner, QueryPool
 from .sentences import local_href
 from .worker import Reply
@@ -641,6 +642,7 @@ def create_app(config: Config, on_ready=None) -> Starlette:
         Route("/text/document/{slug}", document_text),
         Route("/viz/", viz),
         Route("/viz/{rest:path}", viz),
+        Route("/map", mapmount.page),  # the world map of treaty status (minekg.map)
         Mount("/static", StaticFiles(directory=str(project.root / "serve" / "static")), name="static"),
     ]
     # Browser tools on other origins may query the endpoint and read the pages: CORS for everyone.

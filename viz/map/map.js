@@ -51,7 +51,13 @@
       r.addEventListener("change", () => { mode = r.value; $("allegation-options").hidden = mode !== "allegations"; colour(); });
     }
     for (const r of document.querySelectorAll("input[name=side]")) r.addEventListener("change", () => { side = r.value; colour(); });
-    if (served) $("back").hidden = false;
+    if (served) {  // on the server, another instrument is another page: /map?instrument=…
+      $("back").hidden = false;
+      const pick = $("instrument");
+      pick.innerHTML = data.instruments.map((i) => `<option value="${esc(i)}">${esc(i)}</option>`).join("");
+      pick.value = data.instrument.name;
+      pick.addEventListener("change", () => { location.search = "?instrument=" + encodeURIComponent(pick.value); });
+    }
     notes();
     colour();
   }
@@ -98,7 +104,8 @@
     if (mode === "status") {
       const counts = {};
       for (const v of Object.values(data.stops[stop].states)) counts[v[0]] = (counts[v[0]] || 0) + 1;
-      for (const [k, c] of Object.entries(data.palette.status)) {
+      for (const k of data.statusOrder) {
+        const c = data.palette.status[k];
         if (counts[k]) html += `<div class="item"><span class="swatch" style="background:${c}"></span>${esc(k)} (${counts[k]})</div>`;
       }
       html += `<div class="item"><span class="swatch" style="background:${data.palette.unknown}"></span>${esc(data.unknown)}</div>`;

@@ -1,0 +1,41 @@
+"""The world map of treaty status at /map: the page minekg.map writes as index.html (`minekg map`), made
+on the first request for an instrument and day (?instrument=mbt|ccw|…, default mbt; today) and kept
+while the day lasts. Making it runs query 001 once per year since 1997 on its own store, in a thread."""
+
+from __future__ import annotations
+
+import datetime
+
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from ..errors import MinekgError
+from ..graph import Graph
+
+
+def _make(config, instrument: str, day: datetime.date) -> str:
+    from .. import map as world
+
+    with Graph.open(endpoint=config.endpoint, path=config.nquads, project=config.project, timeout=60.0) as g:
+        return world.page(g, world.collect(g, instrument, day, config.project), config.project)
+
+
+async def page(request: Request) -> Response:
+    from .. import map as world
+    from .app import PageError
+
+    state = request.app.state.minekg
+    instrument = request.query_params.get("instrument", world.DEFAULT_INSTRUMENT)
+    day = datetime.date.today()
+    pages: dict | None = getattr(request.app.state, "minekg_maps", None)
+    if pages is None:
+        pages = request.app.state.minekg_maps = {}
+    key = (instrument, day)
+    if key not in pages:
+        try:
+            world.instrument_iri(instrument)
+            pages[key] = await anyio.to_thread.run_sync(_make, state.config, instrument, day)
+        except MinekgError as e:
+            raise PageError(400, f"instrument {instrument}: {e}") from None
+    return HTMLResponse(pages[key])
