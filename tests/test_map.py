@@ -175,3 +175,23 @@ def test_the_readme_map_is_committed():
     shot = ROOT / "docs" / "map.png"
     assert shot.is_file() and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "docs/map.png" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_instrument_is_passed_once_001_declares_it(project):
+    """h-treaties adds an `instrument` parameter to 001: from then on every instrument is passed to it; until
+    then only the Mine Ban Treaty can be drawn, and another is a one-line error rather than MBT colours."""
+    from dataclasses import replace
+
+    from minekg import queries as named
+    from minekg.errors import MinekgError
+
+    today = named.find(world.STATUS_QUERY, project)
+    day = datetime.date(2023, 12, 31)
+    if not any(p.name == "instrument" for p in today.params):
+        assert world._status_params(today, "mbt", day) == {"date": DAY}
+        with pytest.raises(MinekgError, match="--instrument ccm: query 001_treaty_status_on_date has no instrument"):
+            world._status_params(today, "ccm", day)
+    param = named.Param("instrument", "iri", world.INSTRUMENT_BASE + "mbt", "", False)
+    later = replace(today, params=tuple(p for p in today.params if p.name != "instrument") + (param,))
+    assert world._status_params(later, "ccm", day) == {"date": DAY, "instrument": world.INSTRUMENT_BASE + "ccm"}
+    assert named.bind(later, world._status_params(later, "ccw-apii", day))  # binds as an IRI

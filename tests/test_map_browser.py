@@ -50,7 +50,7 @@ class MapPage:
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.goto(url)
+        self.page.goto(url, timeout=180_000)  # /map is made on its first request
         self.page.wait_for_function("window.minekgMap && window.minekgMap.ready", timeout=60_000)
 
     def fill(self, iso3: str) -> str | None:
