@@ -103,7 +103,7 @@ def test_hover_shows_status_and_deciding_quote(from_file):
     text = tip.inner_text()
     assert "Belarus" in text and "State Party since 1 March 2004" in text
     assert "becoming a State Party on 1 March 2004" in text  # the Monitor's sentence, quoted
-    assert "https://w3id.org/minekg/id/document/belarus-2022" in text
+    assert "document/belarus-2022" in text and "statement/belarus-2022-entry-into-force" in text
     from_file.page.locator("#state-USA").hover()
     text = tip.inner_text()
     assert "United States" in text and "not party" in text and "register row 190" in text
@@ -115,7 +115,15 @@ def test_allegations_mode_colours_the_accused(from_file, palette):
     assert from_file.fill("ISL") == palette["allegations"][0]
     from_file.page.locator("#state-ARM").hover()
     assert "against it" in from_file.page.locator("#tooltip").inner_text()
-    assert "Allegations made against each state" in from_file.page.locator("#title").inner_text()
+    assert "Allegations made against each state, 1997–2023" in from_file.page.locator("#title").inner_text()
+    # up to 1997 nobody had alleged anything against Armenia: every allegation was made (or reported) later
+    from_file.page.locator("#when").fill("0")
+    assert from_file.fill("ARM") == palette["allegations"][0]
+    from_file.page.locator("#when").fill("26")  # back to 2023, from 2022: Azerbaijan's 2022-2023 allegations only
+    from_file.page.locator("#from-year").select_option("2022")
+    assert from_file.fill("ARM") != palette["allegations"][0]
+    from_file.page.locator("input[name=side][value=by]").check()
+    assert from_file.fill("AZE") != palette["allegations"][0] and from_file.fill("ARM") == palette["allegations"][0]
     assert from_file.errors == []
 
 

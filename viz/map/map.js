@@ -65,12 +65,21 @@
   const statusOf = (iso3) => data.stops[stop].states[iso3] || null;  // [status, since, [basis indexes]]
   const year = () => Number(data.stops[stop].date.slice(0, 4));
 
-  // The allegations in the period from the chosen year to the slider's year; one whose dates are unknown
-  // counts in every period (its hover says so).
+  // The allegations made in the period from the chosen year to the slider's year: all that is known of
+  // when one was made must fall in it. One known only to be made no later than the document reporting it
+  // counts while the period starts at the first year; one of unknown date, while it runs to the last.
+  const firstYear = Number(data.stops[0].date.slice(0, 4));
+  const lastYear = Number(data.stops[data.stops.length - 1].date.slice(0, 4));
   function allegationsOf(iso3) {
     const to = year();
     return data.allegations.filter((a) => (side === "by" ? a.by === iso3 : a.against.includes(iso3))
-      && (a.to === null || a.to >= fromYear) && (a.from === null || a.from <= to));
+      && (a.from !== null ? a.from >= fromYear : fromYear === firstYear)
+      && (a.to !== null ? a.to <= to : to === lastYear));
+  }
+
+  function made(a) {
+    if (a.from !== null) return a.from === a.to ? `made in ${a.from}` : `made ${a.from}–${a.to}`;
+    return a.to !== null ? `made no later than ${a.to}` : "date made unknown";
   }
 
   function bucket(n) { return BUCKETS.findIndex(([lo, hi]) => n >= lo && n <= hi); }
@@ -92,7 +101,7 @@
     for (const p of $("map").querySelectorAll("path:not([data-iso3])")) p.setAttribute("fill", data.palette.unknown);
     const d = data.stops[stop].date;
     $("when-value").textContent = mode === "status" ? longDate(d) : `${fromYear}–${year()}`;
-    $("when-heading").textContent = mode === "status" ? "Date" : "Period (years the allegations concern or were made)";
+    $("when-heading").textContent = mode === "status" ? "Date" : "Period (years the allegations were made)";
     $("title").textContent = mode === "status"
       ? `${data.instrument.label}: status of each state on ${longDate(d)}`
       : `Allegations ${side === "by" ? "made by" : "made against"} each state, ${fromYear}–${year()}`;
@@ -115,7 +124,8 @@
         html += `<div class="item"><span class="swatch" style="background:${data.palette.allegations[i]}"></span>${esc(label)}</div>`;
       });
       html += `<div class="item"><span class="swatch" style="background:${data.palette.unknown}"></span>not a state of the graph</div>`;
-      html += `<p class="hint">Bodies and officials count as their state; an allegation whose dates are unknown counts in every period.</p>`;
+      html += `<p class="hint">Bodies and officials count as their state. An allegation known only to be made no later than `
+        + `its report counts while the period starts in ${firstYear}; one of unknown date, while it runs to ${lastYear}.</p>`;
     }
     $("legend").innerHTML = html;
   }
@@ -138,6 +148,9 @@
     tip.hidden = false;
   }
 
+  // "https://w3id.org/minekg/id/document/belarus-2022" is shown as "document/belarus-2022"
+  const short = (iri) => iri.startsWith("https://w3id.org/minekg/id/") ? iri.slice(27) : iri;
+
   function statusTip(shape) {
     const name = (shape.iso3 && data.names[shape.iso3]) || shape.name;
     const s = shape.iso3 ? statusOf(shape.iso3) : null;
@@ -146,7 +159,7 @@
     if (!s[2].length) return html + `<div>No step by this date is recorded; no statement says so.</div>`;
     const b = data.bases[s[2][0]];
     html += b.quote ? `<blockquote>${esc(b.quote)}</blockquote>` : `<div>register row ${esc(b.row)}</div>`;
-    html += `<div class="source">source: ${esc(b.document)}</div><div class="source">statement: ${esc(b.statement)}</div>`;
+    html += `<div class="source">source: ${esc(short(b.document))}</div><div class="source">statement: ${esc(short(b.statement))}</div>`;
     if (s[2].length > 1) html += `<div>and ${s[2].length - 1} more statement(s) agreeing</div>`;
     return html;
   }
@@ -157,7 +170,7 @@
     const found = allegationsOf(shape.iso3);
     let html = `<div><b>${esc(name)}</b></div><div class="status">${found.length} allegation(s) ${side === "by" ? "made" : "against it"}</div>`;
     for (const a of found.slice(0, 4)) {
-      html += `<div>${esc(a.text)}${a.from === null ? " (dates unknown)" : ""}</div>`;
+      html += `<div>${esc(a.text)} (${esc(made(a))})</div>`;
       if (a.quote) html += `<blockquote>${esc(a.quote)}</blockquote>`;
     }
     if (found.length > 4) html += `<div>and ${found.length - 4} more</div>`;
