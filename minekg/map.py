@@ -15,12 +15,16 @@ import io
 import json
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import atomic
 from . import queries as named
+from .build import load_built
 from .errors import MinekgError
+from .export_markings import released_nquads
 from .graph import Graph
 from .loading import read_text
 from .project import Project
@@ -149,6 +153,25 @@ def fold(rows: list[dict]) -> dict[str, StateStatus]:
 
 def _rank(status: str) -> int:
     return STATUS_PRECEDENCE.index(status) if status in STATUS_PRECEDENCE else len(STATUS_PRECEDENCE)
+
+
+@contextmanager
+def released_graph(
+    project: Project, store: str, endpoint: str | None, timeout: float, data: str | None, profile: str
+) -> Iterator[Graph]:
+    """The graph the map is drawn from: over the embedded store (--data or build/minekg.nq), only what
+    `profile` releases (the release filter of `minekg export` and `minekg push`), since the map's quotes
+    and allegations leave with it. An endpoint holds what was pushed to it, at the profile it was pushed with."""
+    if endpoint:
+        with Graph.open(store=store, endpoint=endpoint, project=project, timeout=timeout) as g:
+            yield g
+        return
+    if data is not None and not Path(data).is_file():
+        raise MinekgError(f"{data}: no such built dataset")  # as every --data option says it
+    path = Path(data) if data else load_built(project)
+    with released_nquads(path, profile, project) as released:
+        with Graph.open(store=store, path=released, project=project, timeout=timeout) as g:
+            yield g
 
 
 def instrument_label(graph: Graph, instrument: str) -> str:
@@ -361,6 +384,8 @@ def allegation_data(graph: Graph) -> list[dict]:
             continue
         by = c.author.state
         against = sorted({p.state for p, role in c.targets if p.state and p.state != by})
+        if not by and not against:  # between armed groups or organisations: no state to colour
+            continue
         ev = c.evidence[0] if c.evidence else None
         out.append(
             {

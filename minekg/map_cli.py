@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .cli import _store_options, handled, open_graph
+from .cli import _store_options, handled
+from .export_markings import DEFAULT_PROFILE
 from .project import Project
 
 
@@ -26,16 +27,23 @@ from .project import Project
     default=None,
     help="folder to write (default build/map); replaced whole",
 )
+@click.option(
+    "--profile",
+    default=DEFAULT_PROFILE,
+    show_default=True,
+    metavar="P",
+    help="draw only what this release profile allows: CLEAR | GREEN | AMBER | RED",
+)
 @_store_options
 @handled
-def map_command(instrument, date, out, store, endpoint, timeout, data) -> None:
+def map_command(instrument, date, out, profile, store, endpoint, timeout, data) -> None:
     """Draw the world map of every state's treaty status: map.svg, map.png and an interactive index.html."""
     from . import map as world
 
     project = Project.default()
     world.instrument_iri(instrument)  # bad input is refused before anything is opened
     day = world.parse_date(date)
-    with open_graph(project, store, endpoint, timeout, data) as g:
+    with world.released_graph(project, store, endpoint, timeout, data, profile) as g:
         written = world.write(g, out or project.build / "map", instrument, day, project)
     click.echo(f"{written.states} states with a status on {day.isoformat()} ({instrument})")
     if written.without_shape:

@@ -195,3 +195,34 @@ def test_instrument_is_passed_once_001_declares_it(project):
     later = replace(today, params=tuple(p for p in today.params if p.name != "instrument") + (param,))
     assert world._status_params(later, "ccm", day) == {"date": DAY, "instrument": world.INSTRUMENT_BASE + "ccm"}
     assert named.bind(later, world._status_params(later, "ccw-apii", day))  # binds as an IRI
+
+
+def test_draws_only_what_the_release_profile_allows(tmp_path_factory):
+    """The map's quotes and allegations leave with it: over the embedded store it is drawn from what the
+    profile releases (default CLEAR), as `minekg export` and `minekg push` send."""
+    from tests.export_support import build_marked
+
+    project, nquads = build_marked(tmp_path_factory)
+    red = "https://w3id.org/minekg/id/statement/fixture-red-briefing-allegation"
+    ask = f"ASK {{ GRAPH ?g {{ <{red}> ?p ?o }} }}"
+    with world.released_graph(project, "oxigraph", None, 60.0, str(nquads), "CLEAR") as g:
+        assert g.sparql(ask).boolean is False
+    with world.released_graph(project, "oxigraph", None, 60.0, str(nquads), "RED") as g:
+        assert g.sparql(ask).boolean is True
+
+
+def test_unknown_profile_is_one_line(cli_root, tmp_path):
+    out = tmp_path / "never"
+    done = run_cli(cli_root, "--profile", "PINK", "--out", str(out))
+    assert done.returncode == 2
+    assert done.stderr.strip() == "minekg: error: unknown profile 'PINK' (one of: CLEAR, GREEN, AMBER, RED)"
+    assert not out.exists()
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(cli_root, tmp_path):
+    keep = tmp_path / "notes"
+    keep.mkdir()
+    (keep / "notes.txt").write_text("mine", encoding="utf-8")
+    done = run_cli(cli_root, "--out", str(keep))
+    assert done.returncode == 2 and "is not a folder minekg map wrote" in done.stderr
+    assert [p.name for p in keep.iterdir()] == ["notes.txt"]
