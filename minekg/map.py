@@ -93,7 +93,7 @@ class Written:
 
 def instrument_iri(name: str) -> str:
     if name not in INSTRUMENTS:
-        raise MinekgError(f"--instrument {name}: unknown instrument (one of {', '.join(INSTRUMENTS)})")
+        raise MinekgError(f"instrument {name}: unknown instrument (one of {', '.join(INSTRUMENTS)})")
     return INSTRUMENT_BASE + name
 
 
@@ -105,7 +105,7 @@ def parse_date(value: str | None, today: datetime.date | None = None) -> datetim
             return datetime.date.fromisoformat(value)
     except ValueError:
         pass
-    raise MinekgError(f"--date {value}: not a date (YYYY-MM-DD, e.g. 2023-12-31)")
+    raise MinekgError(f"date {value}: not a date (YYYY-MM-DD, e.g. 2023-12-31)")
 
 
 # ------------------------------------------------------------------ status from the graph
@@ -119,7 +119,7 @@ def _status_params(query: named.NamedQuery, instrument: str, date: datetime.date
         params["instrument"] = instrument_iri(instrument)
     elif instrument != DEFAULT_INSTRUMENT:
         raise MinekgError(
-            f"--instrument {instrument}: query {query.name} has no instrument parameter in this checkout "
+            f"instrument {instrument}: query {query.name} has no instrument parameter in this checkout "
             f"(only {DEFAULT_INSTRUMENT} can be drawn)"
         )
     return params

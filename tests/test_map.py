@@ -156,9 +156,9 @@ def test_several_rows_fold_by_the_documented_precedence():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--instrument", "ottawa"), "--instrument ottawa: unknown instrument (one of mbt, ccw, ccw-apii, ccw-pv"),
-        (("--date", "2023-02-30"), "--date 2023-02-30: not a date"),
-        (("--date", "2023"), "--date 2023: not a date"),
+        (("--instrument", "ottawa"), "instrument ottawa: unknown instrument (one of mbt, ccw, ccw-apii, ccw-pv"),
+        (("--date", "2023-02-30"), "date 2023-02-30: not a date"),
+        (("--date", "2023"), "date 2023: not a date"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(cli_root, tmp_path, args, message):
@@ -189,7 +189,7 @@ def test_instrument_is_passed_once_001_declares_it(project):
     day = datetime.date(2023, 12, 31)
     if not any(p.name == "instrument" for p in today.params):
         assert world._status_params(today, "mbt", day) == {"date": DAY}
-        with pytest.raises(MinekgError, match="--instrument ccm: query 001_treaty_status_on_date has no instrument"):
+        with pytest.raises(MinekgError, match="instrument ccm: query 001_treaty_status_on_date has no instrument"):
             world._status_params(today, "ccm", day)
     param = named.Param("instrument", "iri", world.INSTRUMENT_BASE + "mbt", "", False)
     later = replace(today, params=tuple(p for p in today.params if p.name != "instrument") + (param,))

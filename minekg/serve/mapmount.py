@@ -40,5 +40,5 @@ async def page(request: Request) -> Response:
             world.instrument_iri(instrument)
             pages[key] = await anyio.to_thread.run_sync(_make, state.config, instrument, day)
         except MinekgError as e:
-            raise PageError(400, f"instrument {instrument}: {e}") from None
+            raise PageError(400, str(e)) from None
     return HTMLResponse(pages[key])
