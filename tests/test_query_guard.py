@@ -156,7 +156,7 @@ def _worker_reply(nquads: Path, text: str, isolate: bool) -> worker.Reply:
     directly, past the guard: what the worker itself can do."""
     ctx = multiprocessing.get_context("spawn")
     conn, child = ctx.Pipe()
-    process = ctx.Process(target=worker.main, args=(child, str(nquads), 0, isolate), daemon=True)
+    process = ctx.Process(target=worker.main, args=(child, str(nquads), 0), kwargs={"isolate": isolate}, daemon=True)
     process.start()
     child.close()
     try:

@@ -4,6 +4,9 @@ pyoxigraph cannot be interrupted from Python while a query runs, so each query r
 process that the pool kills at the time limit (and replaces). The worker does the whole job, parsing,
 evaluation, counting rows against the result-size limit and serialising, so the server's event loop
 only moves bytes.
+
+A worker first leaves the network (a fresh user and network namespace on Linux): the query guard refuses
+SERVICE before a query gets here, and should a query get past it, the engine still has nowhere to connect.
 """
 
 from __future__ import annotations
@@ -76,7 +79,7 @@ def cut_network() -> str | None:
     return None
 
 
-def main(conn, nquads: str, memory_limit: int, isolate: bool = True) -> None:
+def main(conn, nquads: str, memory_limit: int, *, isolate: bool = True) -> None:
     """Worker process entry point: cut the network, load, say ready, then answer requests until the
     pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the server, which stops the workers
