@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from .errors import MinekgError
 
-MAX_DEPTH = 200  # far above any real query (the catalogue's deepest is under 10), far below a crash
+MAX_DEPTH = 200  # far above any real query (the catalogue's deepest is 13), far below a crash
 _PARSE_STACK = 256 * 2**20  # rdflib's parser recurses ~40 Python frames per nesting level
 _PARSE_RECURSION = 100_000
 _FORMS = {"SelectQuery": "SELECT", "ConstructQuery": "CONSTRUCT", "AskQuery": "ASK", "DescribeQuery": "DESCRIBE"}
