@@ -161,7 +161,8 @@ def query(name, params, fmt, file_, sparql, allow_service, store, endpoint, time
         else:
             guard.inspect(text, allow_service=allow_service)  # the user's text: parsed, SERVICE refused
     except guard.QueryRefused as e:
-        raise MinekgError(f"{file_}: {e}" if file_ else str(e)) from None
+        message = f"{e} (--allow-service lets your own query use it)" if e.service else str(e)
+        raise MinekgError(f"{file_}: {message}" if file_ else message) from None
     with open_graph(project, store, endpoint, timeout, data) as g:
         result = g.sparql(text)
     fmt = fmt or ("table" if result.form in ("SELECT", "ASK") else "turtle")

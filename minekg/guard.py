@@ -52,13 +52,13 @@ _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})")
 class QueryRefused(MinekgError):
     """A query the guard will not let run; `status` is the HTTP status the server answers with."""
 
-    def __init__(self, message: str, status: int = 400) -> None:
+    def __init__(self, message: str, status: int = 400, service: bool = False) -> None:
         super().__init__(message)
         self.status = status
+        self.service = service  # refused for SERVICE: the command line can say how to allow it
 
 
-SERVICE_REFUSED = ("SERVICE (federated query) is refused: minekg makes no outgoing requests"
-                   " (the command line allows it with --allow-service)")
+SERVICE_REFUSED = "SERVICE (federated query) is refused: minekg makes no outgoing requests"
 UPDATE_REFUSED = "SPARQL Update (INSERT, DELETE, LOAD, ...) is refused: queries here are read-only"
 
 
@@ -111,10 +111,13 @@ def dataset(text: str) -> tuple[list[str], list[str]]:
     Parsed, since an IRI there may be a prefixed name; only called for a text that mentions FROM."""
     if not has_dataset_clause(text):
         return [], []
+    from pyparsing import ParseException
     from rdflib.plugins.sparql.algebra import translateQuery
 
-    parsed = _parse_query(text)
-    clauses = translateQuery(parsed).algebra.datasetClause or []
+    try:
+        clauses = translateQuery(_parse_query(text)).algebra.datasetClause or []
+    except (ParseException, RecursionError, ValueError) as e:
+        raise QueryRefused(f"SPARQL syntax error: {_one_line(e)}") from None
     # a missing attribute of a CompValue is None
     return [str(c.default) for c in clauses if c.default], [str(c.named) for c in clauses if c.named]
 
@@ -132,11 +135,11 @@ def inspect(text: str, allow_service: bool = False) -> Inspection:
         found = _inspect_parsed(text)
     except QueryRefused:
         if "SERVICE" in tokens.keywords and not allow_service:
-            raise QueryRefused(SERVICE_REFUSED) from None  # the clearer reason of the two
+            raise QueryRefused(SERVICE_REFUSED, service=True) from None  # the clearer reason of the two
         raise
     service = found.service or "SERVICE" in tokens.keywords
     if service and not allow_service:
-        raise QueryRefused(SERVICE_REFUSED)
+        raise QueryRefused(SERVICE_REFUSED, service=True)
     return Inspection(found.form, service)
 
 
