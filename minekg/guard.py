@@ -33,19 +33,20 @@ _PARSE_STACK = 256 * 2**20  # rdflib's parser recurses ~40 Python frames per nes
 _PARSE_RECURSION = 100_000
 _FORMS = {"SelectQuery": "SELECT", "ConstructQuery": "CONSTRUCT", "AskQuery": "ASK", "DescribeQuery": "DESCRIBE"}
 
-# One token per match, in SPARQL's lexical terms: comments, the four string forms, IRI references, and
-# single characters or words otherwise. A backslash outside strings escapes the next character of a
-# prefixed name (PN_LOCAL_ESC, e.g. `ex:a\#`), so `\#` is part of a word, never a comment.
-_TOKEN = re.compile(
+# SPARQL's lexical terms that can hide a bracket or a keyword: comments, the four string forms, IRI refs.
+_HIDING = (
     r"(?P<comment>#[^\n\r]*)"
     r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
     r'|"(?:[^"\\\n\r]|\\.)*"|\'(?:[^\'\\\n\r]|\\.)*\')'
     r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
     r"|(?P<open>[{(\[])|(?P<close>[})\]])"
-    r"|(?P<word>(?:[^\s{}()\[\]<>\"'#,;=!&|*/+^\\]|\\.)+)"
-    r"|(?P<other>\S)",
-    re.S,
 )
+# One token per match: the above, then words and single characters. A backslash outside strings escapes
+# the next character of a prefixed name (PN_LOCAL_ESC, e.g. `ex:a\#`), so `\#` is part of a word, never
+# a comment.
+_TOKEN = re.compile(_HIDING + r"|(?P<word>(?:[^\s{}()\[\]<>\"'#,;=!&|*/+^\\]|\\.)+)|(?P<other>\S)", re.S)
+# For depth alone only the above and escapes are matched, so the scan is cheap enough for every query.
+_STRUCTURE = re.compile(_HIDING + r"|(?P<escape>\\.)", re.S)
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})")
 
 
@@ -97,7 +98,15 @@ def _decode_escapes(word: str) -> str:
 
 def check_depth(text: str) -> None:
     """Refuse a query nested deeper than MAX_DEPTH (cheap; before any parser sees it)."""
-    scan(text)
+    depth = 0
+    for m in _STRUCTURE.finditer(text):
+        kind = m.lastgroup
+        if kind == "open":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise QueryRefused(f"the query nests brackets deeper than {MAX_DEPTH} levels, the limit")
+        elif kind == "close":
+            depth -= 1
 
 
 def has_dataset_clause(text: str) -> bool:

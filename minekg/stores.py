@@ -84,6 +84,7 @@ class OxigraphStore(Store):
         # The union of the graphs is the default graph unless the query names its own with FROM / FROM
         # NAMED: pyoxigraph's union flag would override the query's dataset (and answer FROM <g> with
         # every graph), so it is set only for queries without one.
+        guard.check_depth(text)  # Oxigraph's parser would crash the process on a few thousand nested groups
         union = not guard.has_dataset_clause(text)
         try:
             res = self.store.query(text, use_default_graph_as_union=union)
@@ -144,6 +145,7 @@ class MemoryStore(Store):
     def query(self, text: str) -> Result:
         from .rdflib_plan import planned
 
+        guard.check_depth(text)  # rdflib's parser would exhaust the recursion limit first
         # rdflib evaluates lazily: the rows are drawn inside the block, so its planning fixes apply.
         with planned():
             try:

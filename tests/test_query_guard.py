@@ -225,6 +225,13 @@ def test_cli_refuses_deep_nesting_in_one_line(built):
         assert len(lines) == 1 and f"deeper than {guard.MAX_DEPTH}" in lines[0], done.stderr[-500:]
 
 
+def test_python_api_refuses_deep_nesting(graph, memory_graph):
+    # the stores check too, so a program using the library gets an error, not a dead process
+    for g in (graph, memory_graph):
+        with pytest.raises(guard.QueryRefused, match=f"deeper than {guard.MAX_DEPTH}"):
+            g.sparql(deep(3000))
+
+
 def test_nesting_up_to_the_limit_runs(built):
     result = run_cli("--sparql", deep(guard.MAX_DEPTH), "--data", str(built), "--format", "csv")
     assert result.exit_code == 0, result.output
