@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from .errors import MinekgError
 
 MAX_DEPTH = 200  # far above any real query (the catalogue's deepest is 13), far below a crash
-_PARSE_STACK = 256 * 2**20  # rdflib's parser recurses ~40 Python frames per nesting level
+_PARSE_STACK = 64 * 2**20  # rdflib's parser recurses ~40 Python frames per nesting level (16 MiB is enough)
 _PARSE_RECURSION = 100_000
 _FORMS = {"SelectQuery": "SELECT", "ConstructQuery": "CONSTRUCT", "AskQuery": "ASK", "DescribeQuery": "DESCRIBE"}
 

@@ -30,7 +30,7 @@ from minekg.cli import main
 from minekg.errors import MinekgError
 from minekg.serve import worker
 
-from .serve_server import MINEKG, ROOT
+from .serve_server import MINEKG, ROOT, ServeServer
 
 GRAPH = "https://w3id.org/minekg/graph/"
 EMPTY_RESULTS = b'{"head":{"vars":["s","p","o"]},"results":{"bindings":[]}}'
@@ -124,6 +124,22 @@ def test_server_refuses_service_and_never_connects(server, listener):
         assert status == 400, (text, body)
         assert len(body.strip().splitlines()) == 1 and "SERVICE" in body, body
         assert "--allow-service" not in body  # the server never allows it, whatever the command line can do
+    assert listener.connections == 0
+
+
+def test_server_fronting_an_endpoint_refuses_service(oxigraph_server, listener):
+    # With --endpoint there is no worker: the server parses in a thread, and the store behind it (which
+    # would run SERVICE itself) never sees the query.
+    front = ServeServer(None, "--endpoint", oxigraph_server.query_url).start()
+    try:
+        for text in ssrf_queries(listener.url):
+            status, body = sparql_get(front, text)
+            assert status == 400 and "SERVICE" in body, (text, body)
+        status, body = sparql_get(front, "PREFIX x: <urn:x:> INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+        assert status == 403 and "read-only" in body, body
+        assert sparql_get(front, ONE_LINE)[0] == 200
+    finally:
+        assert front.stop() == 0, front.output
     assert listener.connections == 0
 
 

@@ -45,17 +45,19 @@ def reply_response(reply: Reply, head: bool = False, extra: dict[str, str] | Non
     return Response(body, status_code=reply.status, media_type=reply.content_type, headers=headers)
 
 
-async def check_query_text(text: str, max_bytes: int) -> None:
-    """Refuse what may not run, before a worker sees it: too long, empty, nested too deep (a cheap scan,
-    before any parser), then what the parse shows: an update (403), SERVICE or a syntax error (400)."""
+async def check_query_text(text: str, max_bytes: int, parse_here: bool) -> None:
+    """Refuse what may not run: too long, empty, nested too deep (a cheap scan, before any parser). The
+    parse that refuses an update (403), SERVICE or a syntax error (400) runs in the query worker, under the
+    time limit (Request.guard); with `parse_here` (an endpoint behind the server, no worker) it runs here,
+    in a thread, so the event loop keeps serving."""
     if len(text.encode("utf-8")) > max_bytes:
         raise ProtocolError(413, f"the query is longer than the server's limit of {max_bytes} bytes")
     if not text.strip():
         raise ProtocolError(400, "empty query: give a SPARQL query in the `query` parameter")
     try:
         guard.check_depth(text)
-        # Parsing takes up to a few hundred ms on a long query: in a thread, so the event loop keeps serving.
-        await anyio.to_thread.run_sync(guard.inspect, text)
+        if parse_here:
+            await anyio.to_thread.run_sync(guard.inspect, text)
     except guard.QueryRefused as e:
         raise ProtocolError(e.status, str(e)) from None
 
@@ -148,13 +150,13 @@ async def handle_query(request: Request, settings, runner) -> Response:
         accept = request.headers.get("accept")
         if text is None:
             return await service_description(request, settings, runner, accept, fmt)
-        await check_query_text(text, settings.max_request_bytes)
+        await check_query_text(text, settings.max_request_bytes, parse_here=settings.config.endpoint is not None)
         formats.acceptable_at_all(accept, fmt)
     except ProtocolError as e:
         return e.response()
     except formats.NotAcceptable as e:
         return text_error(e.status, str(e))
-    reply = await runner.run(QueryRequest(text, accept, fmt, settings.max_rows))
+    reply = await runner.run(QueryRequest(text, accept, fmt, settings.max_rows, guard=True))
     return reply_response(reply, head=request.method == "HEAD")
 
 
