@@ -70,20 +70,9 @@ class Scan:
 
 
 def scan(text: str) -> Scan:
-    """One lexical pass: the deepest bracket nesting and the bare words. Refuses over-deep text early."""
-    depth = deepest = 0
-    words = set()
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup
-        if kind == "open":
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise QueryRefused(f"the query nests brackets deeper than {MAX_DEPTH} levels, the limit")
-            deepest = max(deepest, depth)
-        elif kind == "close":
-            depth -= 1
-        elif kind == "word":
-            words.add(_decode_escapes(m.group()).upper())
+    """One lexical pass for the bare words, after the depth check (which refuses over-deep text early)."""
+    deepest = check_depth(text)
+    words = {_decode_escapes(m.group()).upper() for m in _TOKEN.finditer(text) if m.lastgroup == "word"}
     return Scan(deepest, frozenset(words))
 
 
@@ -96,17 +85,20 @@ def _decode_escapes(word: str) -> str:
     return _UNICODE_ESCAPE.sub(decode, word)
 
 
-def check_depth(text: str) -> None:
-    """Refuse a query nested deeper than MAX_DEPTH (cheap; before any parser sees it)."""
-    depth = 0
+def check_depth(text: str) -> int:
+    """The deepest bracket nesting; refuses a query nested deeper than MAX_DEPTH (cheap; before any parser
+    sees it)."""
+    depth = deepest = 0
     for m in _STRUCTURE.finditer(text):
         kind = m.lastgroup
         if kind == "open":
             depth += 1
             if depth > MAX_DEPTH:
                 raise QueryRefused(f"the query nests brackets deeper than {MAX_DEPTH} levels, the limit")
+            deepest = max(deepest, depth)
         elif kind == "close":
             depth -= 1
+    return deepest
 
 
 def has_dataset_clause(text: str) -> bool:
