@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs
 
+import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
+from .. import guard
 from ..errors import MinekgError
 from . import formats
 from .worker import Reply
@@ -21,14 +23,6 @@ from .worker import Request as QueryRequest
 
 READ_METHODS = "GET, HEAD, POST, OPTIONS"
 DRAIN_LIMIT = 64 * 2**20
-_COMMENT_OR_STRING = re.compile(
-    r"#[^\n]*"
-    r'|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>'
-)
-_PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*|BASE\s+)\s*<>\s*)*", re.I)
-_UPDATE = re.compile(r"^(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
-_SERVICE = re.compile(r"\bSERVICE\b", re.I)
 
 
 class ProtocolError(MinekgError):
@@ -51,24 +45,21 @@ def reply_response(reply: Reply, head: bool = False, extra: dict[str, str] | Non
     return Response(body, status_code=reply.status, media_type=reply.content_type, headers=headers)
 
 
-def _skeleton(text: str) -> str:
-    """The query with comments, strings and IRIs blanked: what is left are keywords and variables."""
-    return _COMMENT_OR_STRING.sub(lambda m: "<>" if m.group(0).startswith("<") else " ", text)
-
-
-def check_query_text(text: str, max_bytes: int) -> None:
+async def check_query_text(text: str, max_bytes: int, parse_here: bool) -> None:
+    """Refuse what may not run: too long, empty, nested too deep (a cheap scan, before any parser). The
+    parse that refuses an update (403), SERVICE or a syntax error (400) runs in the query worker, under the
+    time limit (Request.guard); with `parse_here` (an endpoint behind the server, no worker) it runs here,
+    in a thread, so the event loop keeps serving."""
     if len(text.encode("utf-8")) > max_bytes:
         raise ProtocolError(413, f"the query is longer than the server's limit of {max_bytes} bytes")
     if not text.strip():
         raise ProtocolError(400, "empty query: give a SPARQL query in the `query` parameter")
-    skeleton = _skeleton(text)
-    if _UPDATE.match(_PROLOGUE.sub("", skeleton, count=1).lstrip()):
-        raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is refused")
-    if _SERVICE.search(skeleton):
-        raise ProtocolError(
-            400,
-            "SERVICE (federated query) is not allowed on this endpoint: the server makes no outgoing requests",
-        )
+    try:
+        guard.check_depth(text)
+        if parse_here:
+            await anyio.to_thread.run_sync(guard.inspect, text)
+    except guard.QueryRefused as e:
+        raise ProtocolError(e.status, str(e)) from None
 
 
 def _too_large(max_bytes: int) -> str:
@@ -159,13 +150,13 @@ async def handle_query(request: Request, settings, runner) -> Response:
         accept = request.headers.get("accept")
         if text is None:
             return await service_description(request, settings, runner, accept, fmt)
-        check_query_text(text, settings.max_request_bytes)
+        await check_query_text(text, settings.max_request_bytes, parse_here=settings.config.endpoint is not None)
         formats.acceptable_at_all(accept, fmt)
     except ProtocolError as e:
         return e.response()
     except formats.NotAcceptable as e:
         return text_error(e.status, str(e))
-    reply = await runner.run(QueryRequest(text, accept, fmt, settings.max_rows))
+    reply = await runner.run(QueryRequest(text, accept, fmt, settings.max_rows, guard=True))
     return reply_response(reply, head=request.method == "HEAD")
 
 
