@@ -260,12 +260,29 @@ def write_filtered_nquads(nquads_path: Path, profile: str, dest: Path,
     return dest
 
 
+def released_file(nquads_path: Path, profile: str, dest: Path,
+                  project: Project | None = None) -> tuple[Path, Release]:
+    """The N-Quads file of what `profile` releases, and the release: `nquads_path` itself when the profile
+    withholds nothing (no copy of a large build for nothing), else `dest`, written atomically. What
+    `minekg serve` and `minekg viz` read, so that a server or a drawing never holds more than its profile."""
+    from . import atomic
+
+    project = project or Project.default()
+    quads = read_nquads(nquads_path)
+    known = profiles(quads)
+    rel = release(quads, find_profile(profile, known), known, project)
+    if not rel.withheld:
+        return nquads_path, rel
+    atomic.write_text(dest, "".join(oxi.nquads_lines(rel.quads)))
+    return dest, rel
+
+
 @contextmanager
 def released_nquads(nquads_path: Path, profile: str | None, project: Project | None = None) -> Iterator[Path]:
-    """`nquads_path` itself when no profile is given, else a temporary N-Quads file of what `profile`
-    releases (removed afterwards): what `minekg push --profile` sends."""
+    """`nquads_path` itself when no profile is given or the profile withholds nothing, else a temporary
+    N-Quads file of what `profile` releases (removed afterwards): what `minekg push` sends."""
     if not profile:
         yield nquads_path
         return
     with tempfile.TemporaryDirectory(prefix="minekg-release-") as tmp:
-        yield write_filtered_nquads(nquads_path, profile, Path(tmp) / "release.nq", project)
+        yield released_file(nquads_path, profile, Path(tmp) / "release.nq", project)[0]
