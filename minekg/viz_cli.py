@@ -98,5 +98,5 @@ def _released(project: Project, profile: str | None, endpoint: str | None, data:
         raise MinekgError(f"{data}: no such built dataset")
     nquads = Path(data) if data is not None else load_built(project)
     with tempfile.TemporaryDirectory(prefix="minekg-viz-release-") as tmp:
-        path, _rel = released_file(nquads, profile or DEFAULT_PROFILE, Path(tmp) / "release.nq", project)
+        path, _profile, _withheld = released_file(nquads, profile or DEFAULT_PROFILE, Path(tmp) / "release.nq", project)
         yield str(path)

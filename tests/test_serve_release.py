@@ -22,6 +22,8 @@ import pyoxigraph as ox
 import pytest
 
 from minekg.build import build
+from minekg.errors import MinekgError
+from minekg.export_markings import released_file
 from minekg.project import Project
 from minekg.stores import EndpointStore
 
@@ -304,6 +306,8 @@ def test_no_cors_by_default_and_only_listed_origins(served, amber_server):
         assert headers.get("access-control-allow-origin") == (origin if allowed else None), (server.args, origin)
         if allowed:
             assert status == 200 and "POST" in headers["access-control-allow-methods"]
+    status, headers, _ = http(amber_server.url(query), headers={"Origin": ANALYST})
+    assert "origin" in headers.get("vary", "").lower()  # caches must not hand one origin's answer to another
 
 
 @pytest.mark.parametrize("args, words", [
@@ -348,3 +352,16 @@ def test_push_defaults_to_clear(tree, marked, tmp_path):
         body = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }").graph.serialize(format="nt")
         assert CONTROL in body
         assert_released("the pushed store", body.encode("utf-8"), marked)
+
+
+def test_released_file_copies_only_when_something_is_withheld(tree, tmp_path):
+    project, nquads = tree
+    path, profile, withheld = released_file(nquads, "RED", tmp_path / "red.nq", project)
+    assert (path, profile.name, withheld) == (nquads, "RED", 0)  # nothing is marked above RED: the build
+    path, profile, withheld = released_file(nquads, "amber", tmp_path / "amber.nq", project)
+    assert path == tmp_path / "amber.nq" and profile.name == "AMBER" and withheld > 0
+    text = path.read_text(encoding="utf-8")
+    assert f"statement/{AMBER_STATEMENT}>" in text and "fixture-red-briefing-use" not in text
+    with pytest.raises(MinekgError, match="unknown profile 'YELLOW'"):
+        released_file(nquads, "YELLOW", tmp_path / "x.nq", project)
+    assert not (tmp_path / "x.nq").exists() and not (tmp_path / "red.nq").exists()

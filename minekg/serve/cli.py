@@ -127,10 +127,10 @@ def serve(
     _check_port_free(host, port)
     with tempfile.TemporaryDirectory(prefix="minekg-serve-release-") as tmp:
         # Filtered once, here: the workers, the view and every page then see the released dataset only.
-        served, rel = released_file(nquads, profile or DEFAULT_PROFILE, Path(tmp) / "release.nq", project)
-        withheld = f" ({len(rel.withheld)} withheld nodes)" if rel.withheld else ""
+        served, chosen, withheld = released_file(nquads, profile or DEFAULT_PROFILE, Path(tmp) / "release.nq", project)
         config.nquads = served
-        _run(config, f"{workers} query workers over the {rel.profile.label} release of {project.rel(nquads)}{withheld}")
+        shown = f"{workers} query workers over the {chosen.label} release of {project.rel(nquads)}"
+        _run(config, shown + (f" ({withheld} nodes withheld)" if withheld else ""))
 
 
 def _check_origin(origin: str) -> str:
