@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from .cli import _store_options, handled, open_graph
-from .errors import MinekgError
+from .cli import _store_options, handled
+from .export_markings import DEFAULT_PROFILE
 from .project import Project
 
 
@@ -48,8 +45,10 @@ from .project import Project
 )
 @click.option(
     "--profile",
+    default=DEFAULT_PROFILE,
+    show_default=True,
     metavar="P",
-    help="draw only the claims this release profile allows: CLEAR | GREEN | AMBER | RED [default: CLEAR]",
+    help="draw only the claims this release profile allows: CLEAR | GREEN | AMBER | RED",
 )
 @_store_options
 @handled
@@ -57,13 +56,14 @@ def viz(out, since, until, acts, actor, rollup, aggregate_above, profile, store,
     """Draw who alleges what: GraphML, GEXF, JSON, SVG, PNG and an interactive index.html."""
     from . import network
     from . import viz as draw
+    from .map import released_graph
 
     project = Project.default()
     filters = network.Filters(since=since, until=until, acts=tuple(acts), actor=actor, rollup=rollup)
     network.check(filters)
-    with _released(project, profile, endpoint, data) as released:
-        with open_graph(project, store, endpoint, timeout, released) as g:
-            net = network.load(g, filters)
+    # What the profile releases of the build (an endpoint's store holds what was pushed into it), as the map.
+    with released_graph(project, store, endpoint, timeout, data, profile) as g:
+        net = network.load(g, filters)
     written = draw.write(
         net,
         out or project.build / "viz",
@@ -80,23 +80,3 @@ def viz(out, since, until, acts, actor, rollup, aggregate_above, profile, store,
         click.echo(f"  {project.rel(written.folder / name)}")
     click.echo(project.rel(written.index))
 
-
-@contextmanager
-def _released(project: Project, profile: str | None, endpoint: str | None, data: str | None) -> Iterator[str | None]:
-    """The dataset to draw: what the profile releases of --data or the build (a temporary file when it
-    withholds anything). An endpoint's store is drawn as it is: it holds what was pushed into it."""
-    from .build import load_built
-    from .export_markings import DEFAULT_PROFILE, released_file
-
-    if endpoint:
-        if profile:
-            raise MinekgError("--profile: with --endpoint the store is drawn as it holds what was pushed into it "
-                              "(`minekg push --profile P`, CLEAR by default); give one or the other")
-        yield None
-        return
-    if data is not None and not Path(data).is_file():
-        raise MinekgError(f"{data}: no such built dataset")
-    nquads = Path(data) if data is not None else load_built(project)
-    with tempfile.TemporaryDirectory(prefix="minekg-viz-release-") as tmp:
-        path, _profile, _withheld = released_file(nquads, profile or DEFAULT_PROFILE, Path(tmp) / "release.nq", project)
-        yield str(path)

@@ -286,6 +286,13 @@ def test_viz_draws_only_released_claims(served, marked):
     assert json.loads(get(served, "/viz/claims.json")[2])["nodes"]  # the view is drawn, not empty
 
 
+def test_map_and_state_list_hold_nothing_withheld(served, marked):
+    for route in ("/api/states", "/map"):
+        status, _h, body = get(served, route)
+        assert status == 200, f"{route}: {body[:300]}"
+        assert_released(route, body, marked)
+
+
 def test_a_higher_profile_is_served_when_asked(amber_server, marked):
     statement = f"/page/statement/{AMBER_STATEMENT}"
     status, _h, body = get(amber_server, statement)

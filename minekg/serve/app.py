@@ -51,6 +51,7 @@ from starlette.staticfiles import StaticFiles
 
 from .. import queries as named
 from ..errors import MinekgError
+from ..export_markings import DEFAULT_PROFILE
 from ..namespaces import BASE, DOC, EV, ID, MK, PREFIXES
 from ..project import Project
 from ..stores import Result, parse_json_results
@@ -91,7 +92,10 @@ REASONS = {
 @dataclass
 class Config:
     project: Project
-    nquads: Path | None = None  # the embedded store's data (default: build/minekg.nq)
+    # The embedded store's data: what the release profile releases (minekg serve filters the build
+    # first, export_markings.released_file); every route and the views read only this.
+    nquads: Path | None = None
+    profile: str = DEFAULT_PROFILE  # the release profile `nquads` was filtered at (/map draws at the same)
     endpoint: str | None = None  # front this SPARQL endpoint instead of the embedded store
     host: str = "127.0.0.1"
     port: int = 8000

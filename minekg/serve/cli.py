@@ -128,7 +128,7 @@ def serve(
     with tempfile.TemporaryDirectory(prefix="minekg-serve-release-") as tmp:
         # Filtered once, here: the workers, the view and every page then see the released dataset only.
         served, chosen, withheld = released_file(nquads, profile or DEFAULT_PROFILE, Path(tmp) / "release.nq", project)
-        config.nquads = served
+        config.nquads, config.profile = served, chosen.name
         shown = f"{workers} query workers over the {chosen.label} release of {project.rel(nquads)}"
         _run(config, shown + (f" ({withheld} nodes withheld)" if withheld else ""))
 
