@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 run: build export viz
 	@echo "outputs: build/minekg.nq (N-Quads, a named graph per source), build/summary.json,"
 	@echo "         out/export/<format>/ (linked-data exports, profile $(PROFILE)), build/viz/index.html (claims network)"
-	@$(BIN)/minekg serve --host $(HOST) --port $(PORT)
+	@$(BIN)/minekg serve --host $(HOST) --port $(PORT) --profile $(PROFILE)
 
 build: $(STAMP)
 	@$(BIN)/minekg build
@@ -34,7 +34,7 @@ export: $(STAMP)
 
 viz: $(STAMP)
 	@test -f build/minekg.nq || $(BIN)/minekg build
-	@$(BIN)/minekg viz --out build/viz
+	@$(BIN)/minekg viz --out build/viz --profile $(PROFILE)
 
 test: $(STAMP)
 	@$(BIN)/ruff check minekg tests bench

@@ -51,6 +51,7 @@ from starlette.staticfiles import StaticFiles
 
 from .. import queries as named
 from ..errors import MinekgError
+from ..export_markings import DEFAULT_PROFILE
 from ..namespaces import BASE, DOC, EV, ID, MK, PREFIXES
 from ..project import Project
 from ..stores import Result, parse_json_results
@@ -91,7 +92,10 @@ REASONS = {
 @dataclass
 class Config:
     project: Project
-    nquads: Path | None = None  # the embedded store's data (default: build/minekg.nq)
+    # The embedded store's data: what the release profile releases (minekg serve filters the build
+    # first, export_markings.released_file); every route and the views read only this.
+    nquads: Path | None = None
+    profile: str = DEFAULT_PROFILE  # the release profile `nquads` was filtered at (/map draws at the same)
     endpoint: str | None = None  # front this SPARQL endpoint instead of the embedded store
     host: str = "127.0.0.1"
     port: int = 8000
@@ -101,6 +105,7 @@ class Config:
     max_request_bytes: int = 100_000  # query text or request body
     memory_limit_mb: int = 2048  # address space per query worker
     cache_mb: int = 64  # answers kept (embedded store only: an endpoint's data may change); 0: none
+    cors_origins: tuple[str, ...] = ()  # web origins allowed to read answers (CORS); none by default
 
 
 class PageError(Exception):
@@ -645,17 +650,18 @@ def create_app(config: Config, on_ready=None) -> Starlette:
         Route("/map", mapmount.page),  # the world map of treaty status (minekg.map)
         Mount("/static", StaticFiles(directory=str(project.root / "serve" / "static")), name="static"),
     ]
-    # Browser tools on other origins may query the endpoint and read the pages: CORS for everyone.
+    # No CORS unless asked: any web page an analyst visits could otherwise read their local server. Listed
+    # origins (browser tools the operator trusts) get their own origin echoed, no one else.
     middleware = [
         Middleware(
             CORSMiddleware,
-            allow_origins=["*"],
+            allow_origins=list(config.cors_origins),
             allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
             allow_headers=["*"],
             expose_headers=["Content-Type", "Content-Disposition", "Link"],
             max_age=3600,
         )
-    ]
+    ] if config.cors_origins else []
     handlers = {
         PageError: _page_error,
         HTTPException: _http_error,

@@ -1,7 +1,7 @@
 """The world map of treaty status at /map: the page minekg.map writes as index.html (`minekg map`), made
 on the first request for an instrument and day (?instrument=mbt|ccw|…, default mbt; today) and kept
 while the day lasts. Making it runs query 001 once per year since 1997 on its own store of what the
-CLEAR profile releases, in a thread."""
+server's release profile releases, in a thread."""
 
 from __future__ import annotations
 
@@ -12,15 +12,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from ..errors import MinekgError
-from ..export_markings import DEFAULT_PROFILE
 
 
 def _make(config, instrument: str, day: datetime.date) -> str:
-    """The page, drawn from what the default release profile (CLEAR) allows, as `minekg map` does."""
+    """The page, drawn from what the server's release profile allows (its data already is that release;
+    filtering it again at the same profile keeps it as it is), as `minekg map --profile` does."""
     from .. import map as world
 
     data = None if config.nquads is None else str(config.nquads)
-    with world.released_graph(config.project, "oxigraph", config.endpoint, 60.0, data, DEFAULT_PROFILE) as g:
+    with world.released_graph(config.project, "oxigraph", config.endpoint, 60.0, data, config.profile) as g:
         return world.page(g, world.collect(g, instrument, day, config.project), config.project)
 
 
