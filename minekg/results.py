@@ -3,13 +3,12 @@ N-Triples for CONSTRUCT/DESCRIBE."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from . import csv_safe
 from .errors import MinekgError
 from .namespaces import PREFIXES, shorten
 from .oxi import nquads_lines
@@ -73,12 +72,8 @@ def render(result: Result, fmt: str) -> str:
     if result.form == "ASK":
         return ("true" if result.boolean else "false") + "\n"
     if fmt in ("csv", "tsv"):
-        buf = io.StringIO()
-        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(result.variables)
-        for row in result.rows:
-            writer.writerow([cell(t, short=False) for t in row])
-        return buf.getvalue()
+        cells = ([cell(t, short=False) for t in row] for row in result.rows)
+        return csv_safe.text(result.variables, cells, "," if fmt == "csv" else "\t", "\n")
     return table(result)
 
 
