@@ -224,7 +224,7 @@ class EndpointStore(Store):
             response = w.query().response
             body = response.read()
         except urllib.error.HTTPError as e:
-            raise MinekgError(f"endpoint {self.url}: HTTP {e.code} {e.reason}") from None
+            raise MinekgError(f"endpoint {self.url}: HTTP {e.code} {e.reason}{_said(_body(e))}") from None
         except urllib.error.URLError as e:
             reason = e.reason
             if isinstance(reason, socket.timeout | TimeoutError):
@@ -233,7 +233,7 @@ class EndpointStore(Store):
         except TimeoutError:
             raise MinekgError(f"endpoint {self.url}: timed out after {self.timeout:g} s") from None
         except SPARQLWrapperException as e:
-            raise MinekgError(f"endpoint {self.url}: {_first_line(e)}") from None
+            raise MinekgError(f"endpoint {self.url}: {_wrapper_error(e)}") from None
         except (ConnectionError, OSError) as e:
             raise MinekgError(f"endpoint {self.url}: connection failed ({_first_line(e)})") from None
         return body.decode("utf-8", errors="replace") if isinstance(body, bytes) else str(body)
@@ -266,6 +266,43 @@ def parse_json_results(doc: dict, where: str) -> Result:
     except (KeyError, TypeError, AttributeError):
         raise MinekgError(f"endpoint {where}: malformed response (not SPARQL JSON results)") from None
     return Result("SELECT", variables, rows)
+
+
+# SPARQLWrapper turns these statuses into exceptions whose text holds the response as a bytes repr.
+_WRAPPER_STATUS = {"QueryBadFormed": "400 Bad Request", "Unauthorized": "401 Unauthorized",
+                   "EndPointNotFound": "404 Not Found", "URITooLong": "414 URI Too Long",
+                   "EndPointInternalError": "500 Internal Server Error"}
+
+
+def _body(e: urllib.error.HTTPError) -> bytes:
+    try:
+        return e.read()
+    except OSError:
+        return b""
+
+
+def _said(body: bytes | str, limit: int = 300) -> str:
+    """What the endpoint said, on one line: the first non-blank line of its error body, clipped."""
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+    first = next((" ".join(line.split()) for line in text.splitlines() if line.strip()), "")
+    if not first:
+        return ""
+    return ": " + (first if len(first) <= limit else first[: limit - 1] + "…")
+
+
+def _wrapper_error(e: BaseException) -> str:
+    """A SPARQLWrapper error as the HTTP status it stands for and the endpoint's own message."""
+    import ast
+
+    status = _WRAPPER_STATUS.get(type(e).__name__)
+    _head, sep, response = str(e).partition("\n\nResponse:\n")
+    if status is None:
+        return _first_line(e)
+    try:
+        body = ast.literal_eval(response) if sep else b""
+    except (ValueError, SyntaxError):
+        body = response
+    return f"HTTP {status}{_said(body)}"
 
 
 def _first_line(e: BaseException) -> str:

@@ -555,7 +555,9 @@ async def graph_store(request: Request) -> Response:
 
 
 async def _page_error(request: Request, exc: PageError) -> Response:
-    return error_response(request, exc.status, str(exc))
+    # A 406 depends on the Accept header: caches must not hand it to a client that asks for another type.
+    headers = {"Vary": "Accept"} if exc.status == 406 else None
+    return error_response(request, exc.status, str(exc), headers)
 
 
 async def _http_error(request: Request, exc: HTTPException) -> Response:

@@ -22,6 +22,10 @@ from .worker import Reply
 from .worker import Request as QueryRequest
 
 READ_METHODS = "GET, HEAD, POST, OPTIONS"
+# The Graph Store hands out whole graphs, not query answers: --max-rows (a query's rows) would refuse the
+# project's own default graph. Its bound is this many triples (or --max-rows when larger); the query
+# worker's memory limit still applies.
+GRAPH_STORE_MAX_TRIPLES = 1_000_000
 DRAIN_LIMIT = 64 * 2**20
 
 
@@ -160,6 +164,13 @@ async def handle_query(request: Request, settings, runner) -> Response:
     return reply_response(reply, head=request.method == "HEAD")
 
 
+def bound_endpoint(host: str, port: int) -> str:
+    """The endpoint's IRI from the address the server is bound to, never from the request's Host header
+    (which any client may forge, and the description would then name the client's choice)."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/sparql"
+
+
 async def service_description(request: Request, settings, runner, accept: str | None, fmt: str | None) -> Response:
     """The endpoint root without a query: its SPARQL service description (a browser goes to the workbench)."""
     if not fmt and formats.parse_accept(accept)[0][0] == "text/html":
@@ -168,9 +179,7 @@ async def service_description(request: Request, settings, runner, accept: str | 
         media = formats.negotiate(formats.GRAPH_TYPES, accept, fmt)
     except formats.NotAcceptable as e:
         return text_error(e.status, str(e))
-    endpoint = str(request.url.replace(query="", fragment=""))
-    if re.search(r'[\x00-\x20<>"{}|^`\\]', endpoint):  # a forged Host header must not break the Turtle
-        endpoint = f"http://{settings.config.host}:{settings.config.port}/sparql"
+    endpoint = bound_endpoint(settings.config.host, settings.config.port)
     turtle = settings.render_text(
         "service-description.ttl",
         endpoint=endpoint,
@@ -225,7 +234,8 @@ async def handle_graph_store(request: Request, settings, runner) -> Response:
         return text_error(e.status, str(e))
     except MinekgError as e:
         return text_error(400, str(e))
-    reply = await runner.run(QueryRequest(text, accept, fmt, settings.max_rows))
+    limit = max(settings.max_rows, GRAPH_STORE_MAX_TRIPLES)
+    reply = await runner.run(QueryRequest(text, accept, fmt, limit))
     if reply.status == 200 and graphs and not await settings.graph_exists(runner, graphs[0]):
         return text_error(404, f"no graph {graphs[0]} in this store")
     return reply_response(reply, head=request.method == "HEAD")
