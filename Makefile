@@ -14,6 +14,9 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --upgrade pip
 	@$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# pyLODE writes its background-ontology cache into its own package on first use, not atomically; a
+	@# server that stops a pyLODE run mid-write would leave it truncated. Write it once here, alone.
+	@$(BIN)/python -c "from pylode.utils import load_background_onts as b, load_background_onts_titles as t; t(b())"
 	@touch $(STAMP)
 
 run: build export viz
