@@ -14,12 +14,15 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --upgrade pip
 	@$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# pyLODE writes its background-ontology cache into its own package on first use, not atomically; a
+	@# server that stops a pyLODE run mid-write would leave it truncated. Write it once here, alone.
+	@$(BIN)/python -c "from pylode.utils import load_background_onts as b, load_background_onts_titles as t; t(b())"
 	@touch $(STAMP)
 
 run: build export viz
 	@echo "outputs: build/minekg.nq (N-Quads, a named graph per source), build/summary.json,"
 	@echo "         out/export/<format>/ (linked-data exports, profile $(PROFILE)), build/viz/index.html (claims network)"
-	@$(BIN)/minekg serve --host $(HOST) --port $(PORT)
+	@$(BIN)/minekg serve --host $(HOST) --port $(PORT) --profile $(PROFILE)
 
 build: $(STAMP)
 	@$(BIN)/minekg build
@@ -34,7 +37,7 @@ export: $(STAMP)
 
 viz: $(STAMP)
 	@test -f build/minekg.nq || $(BIN)/minekg build
-	@$(BIN)/minekg viz --out build/viz
+	@$(BIN)/minekg viz --out build/viz --profile $(PROFILE)
 
 test: $(STAMP)
 	@$(BIN)/ruff check minekg tests bench

@@ -126,24 +126,22 @@ def open_graph(project: Project, store: str, endpoint: str | None, timeout: floa
               help="table|csv|tsv|json for SELECT/ASK (default table); turtle|jsonld|ntriples for CONSTRUCT/DESCRIBE")
 @click.option("--file", "file_", type=click.Path(dir_okay=False), help="run a query file instead of a named query")
 @click.option("--sparql", help="run this SPARQL text instead of a named query")
+@click.option("--allow-service", is_flag=True,
+              help="let a --sparql or --file query use SERVICE (federation: it then connects to other hosts)")
 @_store_options
 @handled
-def query(name, params, fmt, file_, sparql, store, endpoint, timeout, data) -> None:
+def query(name, params, fmt, file_, sparql, allow_service, store, endpoint, timeout, data) -> None:
     """Run a named query (see `minekg queries`), a query file, or ad-hoc SPARQL."""
     from pathlib import Path
 
+    from . import guard
     from . import queries as named
     from .results import render
 
     chosen = [x for x in (name, file_, sparql) if x]
     if len(chosen) != 1:
         raise MinekgError("give exactly one of NAME, --file Q.rq or --sparql '…'")
-    given = {}
-    for item in params:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise MinekgError(f"parameter {item!r}: expected NAME=VALUE")
-        given[key] = value
+    given = _given_params(params)
     project = Project.default()
     if name:
         q = named.find(name, project)
@@ -157,11 +155,32 @@ def query(name, params, fmt, file_, sparql, store, endpoint, timeout, data) -> N
         if given:
             raise MinekgError("--param needs a named query or a query file that declares parameters")
         text = sparql
-        named.query_form(text)
+    try:
+        if name:
+            guard.check_depth(text)  # the catalogue's own files: only the cheap check
+        else:
+            guard.inspect(text, allow_service=allow_service)  # the user's text: parsed, SERVICE refused
+    except guard.QueryRefused as e:
+        message = f"{e} (--allow-service lets your own query use it)" if e.service else str(e)
+        raise MinekgError(f"{file_}: {message}" if file_ else message) from None
     with open_graph(project, store, endpoint, timeout, data) as g:
         result = g.sparql(text)
     fmt = fmt or ("table" if result.form in ("SELECT", "ASK") else "turtle")
     click.echo(render(result, fmt), nl=False)
+
+
+def _given_params(params: tuple[str, ...]) -> dict[str, str]:
+    """--param NAME=VALUE items as a dict; a name given twice is refused (as the HTTP API does), never
+    silently overwritten."""
+    given: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise MinekgError(f"parameter {item!r}: expected NAME=VALUE")
+        if key in given:
+            raise MinekgError(f"parameter {key}: given more than once")
+        given[key] = value
+    return given
 
 
 @main.command("queries")
@@ -187,6 +206,7 @@ def list_queries(fmt: str) -> None:
 
 # ---- commands that live in their own modules are registered here, one line each
 from .export import export_command  # noqa: E402
+from .map_cli import map_command  # noqa: E402
 from .push import push_command  # noqa: E402
 from .register_cli import import_register_command  # noqa: E402
 from .serve import cli as serve_cli  # noqa: E402
@@ -197,6 +217,7 @@ main.add_command(push_command)
 main.add_command(import_register_command)
 main.add_command(serve_cli.serve)
 main.add_command(viz_command)
+main.add_command(map_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

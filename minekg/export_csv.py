@@ -9,12 +9,11 @@ values sorted and joined by " | ", so a multi-valued property never multiplies r
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import csv_safe
 from .errors import MinekgError
 from .loading import read_text
 from .namespaces import PREFIXES, shorten
@@ -117,11 +116,7 @@ def run(store, table: Table) -> tuple[list[str], list[list[str]]]:
 
 
 def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buf.getvalue().encode("utf-8")
+    return csv_safe.text(header, rows).encode("utf-8")
 
 
 def readme(template: str, tables: list[tuple[Table, list[str], int]], version: str, profile_label: str,

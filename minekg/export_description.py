@@ -103,8 +103,12 @@ def describe(quads: list[Quad], profile: Profile, version: str, files: dict[str,
     # Statistics.
     triples = {(s, p, o) for s, p, o, _g in quads}
     classes = {t[2] for t in triples if t[1] == RDF.type}
+    # VoID's entities are the resources whose IRIs start with the dataset's void:uriSpace (the template
+    # declares it): the ontology's terms, also described in the release, are not among them.
+    space = str(g.value(ds, VOID.uriSpace) or "")
+    entities = {t[0] for t in triples if isinstance(t[0], URIRef) and space and str(t[0]).startswith(space)}
     for prop, n in ((VOID.triples, len(triples)), (VOID.distinctSubjects, len({t[0] for t in triples})),
-                    (VOID.entities, len({t[0] for t in triples if isinstance(t[0], URIRef)})),
+                    (VOID.entities, len(entities)),
                     (VOID.properties, len({t[1] for t in triples})), (VOID.classes, len(classes))):
         g.add((ds, prop, Literal(n, datatype=XSD.integer)))
     for ns in sorted({_namespace(str(t[1])) for t in triples} | {_namespace(str(c)) for c in classes}):
@@ -129,6 +133,7 @@ def describe(quads: list[Quad], profile: Profile, version: str, files: dict[str,
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCTERMS.title, Literal(name)))
         g.add((dist, DCAT.downloadURL, dist))
+        g.add((dist, DCAT.accessURL, dist))  # DCAT-AP requires it; a file is its own access point
         g.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media_type(name)}")))
         g.add((dist, DCAT.byteSize, Literal(len(data), datatype=XSD.nonNegativeInteger)))
         checksum = BNode(f"sha256{hashlib.sha256(name.encode('utf-8')).hexdigest()[:16]}")

@@ -62,21 +62,51 @@ class Release:
 # ------------------------------------------------------------------ reading
 
 
-def read_nquads(path: Path, shown: str | None = None) -> list[Quad]:
-    """The quads of an N-Quads file (the built dataset), as rdflib terms with the graph IRI as text."""
+def _parse(path: Path, shown: str | None = None) -> Iterator:
+    """pyoxigraph's quads of an N-Quads file; a missing or malformed file is one line of error."""
     import pyoxigraph as ox
 
     shown = shown or str(path)
-    quads: list[Quad] = []
     try:
-        for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
-            g = "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
-            quads.append((oxi.to_rdflib(q.subject), oxi.to_rdflib(q.predicate), oxi.to_rdflib(q.object), g))
+        yield from ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS)
     except FileNotFoundError:
         raise MinekgError(f"{shown}: file not found") from None
     except SyntaxError as e:
         raise MinekgError(f"{shown}: not valid N-Quads: {str(e).strip().splitlines()[0]}") from None
-    return quads
+
+
+def _graph(q) -> str:
+    import pyoxigraph as ox
+
+    return "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+
+
+def _rdflib_quad(q) -> Quad:
+    return (oxi.to_rdflib(q.subject), oxi.to_rdflib(q.predicate), oxi.to_rdflib(q.object), _graph(q))
+
+
+def read_nquads(path: Path, shown: str | None = None) -> list[Quad]:
+    """The quads of an N-Quads file (the built dataset), as rdflib terms with the graph IRI as text."""
+    return [_rdflib_quad(q) for q in _parse(path, shown)]
+
+
+def _profile_and_marks(path: Path, name: str) -> tuple[Profile, bool]:
+    """The profile called `name`, and whether anything in the dataset is marked above it (or with a value
+    that is not a release marking), found in one pass without building rdflib terms for every quad: so that
+    an unmarked dataset of a million quads is not converted just to learn that nothing is withheld."""
+    onto: list[Quad] = []
+    marks: set[str] = set()
+    marking = str(MK.marking)
+    for q in _parse(path):
+        g = _graph(q)
+        if g == ONTOLOGY_GRAPH:
+            onto.append(_rdflib_quad(q))
+        elif q.predicate.value == marking and g != DERIVED_GRAPH:
+            marks.add(q.object.value)
+    known = profiles(onto)
+    profile = find_profile(name, known)
+    rank = {str(p.concept): p.rank for p in known.values()}
+    return profile, any(rank.get(m, profile.rank + 1) > profile.rank for m in marks)
 
 
 def profiles(quads: Iterable[Quad]) -> dict[str, Profile]:
@@ -260,12 +290,31 @@ def write_filtered_nquads(nquads_path: Path, profile: str, dest: Path,
     return dest
 
 
+def released_file(nquads_path: Path, profile: str, dest: Path,
+                  project: Project | None = None) -> tuple[Path, Profile, int]:
+    """The N-Quads file of what `profile` releases, the profile, and how many nodes it withholds:
+    `nquads_path` itself when nothing is marked above the profile (no copy of a large build for nothing),
+    else `dest`, written atomically. What `minekg serve`, `minekg viz` and `minekg push` read, so that a
+    server, a drawing or a partner's store never holds more than its profile."""
+    from . import atomic
+
+    chosen, marked_above = _profile_and_marks(nquads_path, profile)
+    if not marked_above:
+        return nquads_path, chosen, 0
+    project = project or Project.default()
+    quads = read_nquads(nquads_path)
+    known = profiles(quads)
+    rel = release(quads, known[chosen.name], known, project)
+    atomic.write_text(dest, "".join(oxi.nquads_lines(rel.quads)))
+    return dest, chosen, len(rel.withheld)
+
+
 @contextmanager
 def released_nquads(nquads_path: Path, profile: str | None, project: Project | None = None) -> Iterator[Path]:
-    """`nquads_path` itself when no profile is given, else a temporary N-Quads file of what `profile`
-    releases (removed afterwards): what `minekg push --profile` sends."""
+    """`nquads_path` itself when no profile is given or the profile withholds nothing, else a temporary
+    N-Quads file of what `profile` releases (removed afterwards): what `minekg push` sends."""
     if not profile:
         yield nquads_path
         return
     with tempfile.TemporaryDirectory(prefix="minekg-release-") as tmp:
-        yield write_filtered_nquads(nquads_path, profile, Path(tmp) / "release.nq", project)
+        yield released_file(nquads_path, profile, Path(tmp) / "release.nq", project)[0]

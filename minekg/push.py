@@ -26,6 +26,7 @@ from pathlib import Path
 import click
 
 from .errors import MinekgError
+from .export_markings import DEFAULT_PROFILE
 from .namespaces import GRAPH
 
 GraphFilter = Collection[str] | Callable[[str], bool] | None
@@ -178,10 +179,11 @@ def _request(method: str, url: str, shown: str, timeout: float, body: bytes | No
 @click.option("--nquads", type=click.Path(dir_okay=False, path_type=Path), help="dataset to push "
               "(default: build/minekg.nq)")
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="seconds to wait per request")
-@click.option("--profile", metavar="P", help="push only what this release profile allows: CLEAR | GREEN | "
-              "AMBER | RED (default: everything; see docs/export.md)")
+@click.option("--profile", metavar="P", default=DEFAULT_PROFILE, show_default=True,
+              help="push only what this release profile allows: CLEAR | GREEN | AMBER | RED (RED: everything; "
+              "see docs/export.md)")
 def push_command(endpoint: str | None, store_url: str | None, nquads: Path | None, timeout: float,
-                 profile: str | None = None) -> None:
+                 profile: str = DEFAULT_PROFILE) -> None:
     """Load the built dataset into a store, replacing minekg's named graphs only (credentials:
     MINEKG_ENDPOINT_USER, MINEKG_ENDPOINT_PASSWORD)."""
     from .cli import handled  # here, not at import: cli registers this command, so it imports us
@@ -190,7 +192,7 @@ def push_command(endpoint: str | None, store_url: str | None, nquads: Path | Non
 
 
 def _push_cli(endpoint: str | None, store_url: str | None, nquads: Path | None, timeout: float,
-              profile: str | None = None) -> None:
+              profile: str = DEFAULT_PROFILE) -> None:
     from .build import load_built
     from .export_markings import released_nquads
     from .project import Project
@@ -199,7 +201,7 @@ def _push_cli(endpoint: str | None, store_url: str | None, nquads: Path | None, 
         raise MinekgError("push needs --endpoint URL or --store-url URL")
     project = Project.default()
     path = nquads or load_built(project)
-    # With --profile, a partner's store never receives more than its profile allows.
+    # A store never receives more than the profile allows; by default only what anyone may see (CLEAR).
     with released_nquads(path, profile, project) as released:
         report = push(released, store_url or store_url_for(endpoint or ""), endpoint=endpoint,
                       timeout=timeout)

@@ -38,7 +38,6 @@ from .project import Project
 PARAM_TYPES = ("date", "year", "state", "iri", "string", "integer", "boolean")
 HEADER_KEYS = {"summary", "description", "tags", "params", "endpoint", "method"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_FORM = re.compile(r"^\s*(?:(?:PREFIX|BASE)\s+[^\n]*\n\s*)*(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -72,11 +71,25 @@ class NamedQuery:
 
 
 def query_form(text: str) -> str:
-    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    m = _FORM.match(body)
-    if not m:
-        raise MinekgError("query: cannot tell its form (SELECT, CONSTRUCT, ASK or DESCRIBE)")
-    return m.group(1).upper()
+    """SELECT, CONSTRUCT, ASK or DESCRIBE: the keyword after the prologue, as SPARQL's grammar reads it
+    (rdflib's own Prologue rule: PREFIX and BASE declarations on any number of lines, comments anywhere).
+    Only the head is parsed, so the catalogue loads fast; ad-hoc queries are parsed whole by the guard."""
+    from pyparsing import ParseException
+
+    try:
+        return _form_head().parse_string(text)[-1].upper()
+    except ParseException:
+        raise MinekgError("query: cannot tell its form (SELECT, CONSTRUCT, ASK or DESCRIBE)") from None
+
+
+@functools.cache
+def _form_head():
+    from pyparsing import CaselessKeyword, MatchFirst, rest_of_line
+    from rdflib.plugins.sparql.parser import Prologue
+
+    keyword = MatchFirst([CaselessKeyword(k) for k in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")])
+    keyword.ignore("#" + rest_of_line)  # a fresh element: rdflib's shared grammar is left as it is
+    return Prologue + keyword
 
 
 def parse_header(text: str, shown: str) -> dict:

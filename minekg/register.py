@@ -57,6 +57,10 @@ _ACTION_CELLS = (("signed", "signature", "Signature"), ("ratified_or_acceded", N
                  ("withdrawal_effective", "withdrawal-effect", "WithdrawalEffect"))
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CODE = re.compile(r"^[A-Z]{3}$")
+# A row's sources: http(s) URLs, or github:OWNER/REPO@COMMIT:PATH references with an optional "(what it is)".
+# Nothing else (javascript:, data:, =HYPERLINK(...)) reaches mk:sourceUrl and the export's source_url column.
+_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#]\S*)?")
+_GITHUB = re.compile(r"github:[\w.-]+/[\w.-]+@[0-9a-f]{7,40}:\S+(?: \([^()]*\))?")
 
 
 @dataclass(frozen=True)
@@ -172,7 +176,14 @@ def _row_problems(cells: list[str], seen: dict[str, int], territories: frozenset
         why.append("ratified_or_acceded: a date without an action (ratification, accession or succession)")
     if values["confidence"] not in CONFIDENCE:
         why.append(f"confidence: {values['confidence']!r} is not high or low")
+    why += _source_problems(values["source_urls"])
     return why
+
+
+def _source_problems(cell: str) -> list[str]:
+    listed = [u.strip() for u in cell.split(URL_SEPARATOR) if u.strip()]
+    return [f"source_urls: {u!r} is neither an http(s) URL nor a github: reference" for u in listed
+            if not (_URL.fullmatch(u) or _GITHUB.fullmatch(u))]
 
 
 @functools.lru_cache(maxsize=4)
@@ -309,32 +320,99 @@ def _read(file: Path, shown: str) -> bytes:
         raise MinekgError(f"{shown}: cannot read: {e.strerror}") from None
 
 
-def import_register(file: Path, project: Project | None = None, shown: str | None = None,
-                    readme: Path | None = None) -> ImportResult:
-    """Validate `file`, then copy it and write its description and statements into graph_data/.
+@dataclass
+class Prepared:
+    """An import made but not yet written: the result to report and each file's bytes (graph_data-relative)."""
 
-    Malformed rows are skipped and returned as problems; a table with a bad header or no usable row is a
-    MinekgError, or a result with no rows, and nothing is written. `readme`, the table's own README, is
-    copied beside it when given.
-    """
-    project = project or Project.default()
-    shown = shown or str(file)
+    result: ImportResult
+    codes: frozenset[str]  # the states the new table has a valid row for
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+def prepare(file: Path, project: Project, shown: str, readme: Path | None = None) -> Prepared:
+    """Read and check `file` and make every file the import would write, writing none of them."""
     data = _read(file, shown)
     readme_data = _read(readme, str(readme)) if readme is not None else None
     text = read_text(file, shown)
     territories = frozenset(states.load_territories(project))
     parsed = parse(text, shown, territories)
-    result = ImportResult(shown, len(parsed.rows), 0, parsed.problems)
+    prepared = Prepared(ImportResult(shown, len(parsed.rows), 0, parsed.problems),
+                        frozenset(r.iso3 for r in parsed.rows))
     if not parsed.rows:
-        return result
+        return prepared
     statements = statements_ttl(parsed.rows, Path(shown).name)
-    result.statements = len(re.findall(r"^s:\S+ a mk:", statements, re.M))
+    prepared.result.statements = len(re.findall(r"^s:\S+ a mk:", statements, re.M))
     lines = len(parsed.rows) + len(parsed.problems)
-    description = description_ttl(data, parsed.rows, lines)
-    # Everything is made before anything is written; each file is then replaced whole.
-    atomic.write_bytes(project.graph_data / SOURCE_FILE, data)
+    prepared.files[SOURCE_FILE] = data
     if readme_data is not None:
-        atomic.write_bytes(project.graph_data / README_FILE, readme_data)
-    atomic.write_text(project.graph_data / DESCRIPTION_FILE, description)
-    atomic.write_text(project.graph_data / STATEMENTS_FILE, statements)
-    return result
+        prepared.files[README_FILE] = readme_data
+    prepared.files[DESCRIPTION_FILE] = description_ttl(data, parsed.rows, lines).encode("utf-8")
+    prepared.files[STATEMENTS_FILE] = statements.encode("utf-8")
+    return prepared
+
+
+def dropped_states(project: Project, codes: frozenset[str]) -> tuple[list[str], int]:
+    """The states the current register has a row for and `codes` lacks (sorted), and how many it has."""
+    current = project.graph_data / SOURCE_FILE
+    if not current.is_file():
+        return [], 0
+    index = _row_index(read_text(current, f"graph_data/{SOURCE_FILE}")) or {}
+    before = {code.strip() for code in index.values() if code.strip()}
+    return sorted(before - codes), len(before)
+
+
+def _abridged(codes: list[str], shown: int = 10) -> str:
+    more = f" and {len(codes) - shown} more" if len(codes) > shown else ""
+    return ", ".join(codes[:shown]) + more
+
+
+def check_builds(project: Project, files: dict[str, bytes], shown: str) -> None:
+    """Build a temporary copy of the project with the new files in it; a MinekgError if it does not build."""
+    import shutil
+    import tempfile
+
+    from .build import build
+
+    with tempfile.TemporaryDirectory(prefix="minekg-import-") as tmp:
+        trial = Project(Path(tmp))
+        for folder in (project.ontology, project.graph_data, project.rules):
+            if folder.is_dir():
+                shutil.copytree(folder, trial.root / folder.name)
+        for rel, data in files.items():
+            (trial.graph_data / rel).parent.mkdir(parents=True, exist_ok=True)
+            (trial.graph_data / rel).write_bytes(data)
+        try:
+            build(trial, out=trial.root / "build")
+        except MinekgError as e:
+            # The trial's paths mean nothing to the user: name the files as they are in the project.
+            why = str(e).replace(str(trial.root) + "/", "").splitlines()[0]
+            raise MinekgError(f"{shown}: not imported, the graph would not build with it: {why}") from None
+
+
+def commit(prepared: Prepared, project: Project, force: bool = False) -> None:
+    """Write a prepared import: refused if it drops states (unless `force`) or if the graph would not build."""
+    shown = prepared.result.shown
+    dropped, before = dropped_states(project, prepared.codes)
+    if dropped and not force:
+        raise MinekgError(f"{shown}: drops {len(dropped)} of the register's {before} states "
+                          f"({_abridged(dropped)}); nothing imported (--force imports it all the same)")
+    check_builds(project, prepared.files, shown)
+    # Everything is made and checked before anything is written; each file is then replaced whole.
+    for rel, data in prepared.files.items():
+        atomic.write_bytes(project.graph_data / rel, data)
+
+
+def import_register(file: Path, project: Project | None = None, shown: str | None = None,
+                    readme: Path | None = None, force: bool = False) -> ImportResult:
+    """Validate `file`, then copy it and write its description and statements into graph_data/.
+
+    Malformed rows are skipped and returned as problems; a table with a bad header is a MinekgError, a
+    table with no usable row a result with no rows, and nothing is written. A table that drops states the
+    register has is refused unless `force`; a table with which the graph would not build is refused.
+    `readme`, the table's own README, is copied beside it when given.
+    """
+    project = project or Project.default()
+    prepared = prepare(file, project, shown or str(file), readme)
+    if prepared.result.rows:
+        commit(prepared, project, force)
+    return prepared.result

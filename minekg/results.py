@@ -3,13 +3,12 @@ N-Triples for CONSTRUCT/DESCRIBE."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from . import csv_safe
 from .errors import MinekgError
 from .namespaces import PREFIXES, shorten
 from .oxi import nquads_lines
@@ -65,7 +64,9 @@ def render(result: Result, fmt: str) -> str:
             return "".join(nquads_lines((s, p, o, None) for s, p, o in g))
         for prefix, ns in PREFIXES.items():
             g.bind(prefix, ns)
-        return g.serialize(format="json-ld" if fmt == "jsonld" else "turtle")
+        if fmt == "jsonld":
+            return jsonld(g)
+        return g.serialize(format="turtle")
     if fmt not in SELECT_FORMATS:
         raise MinekgError(f"format {fmt!r} does not fit a {result.form} query (one of {', '.join(SELECT_FORMATS)})")
     if fmt == "json":
@@ -73,13 +74,39 @@ def render(result: Result, fmt: str) -> str:
     if result.form == "ASK":
         return ("true" if result.boolean else "false") + "\n"
     if fmt in ("csv", "tsv"):
-        buf = io.StringIO()
-        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(result.variables)
-        for row in result.rows:
-            writer.writerow([cell(t, short=False) for t in row])
-        return buf.getvalue()
+        cells = ([cell(t, short=False) for t in row] for row in result.rows)
+        return csv_safe.text(result.variables, cells, "," if fmt == "csv" else "\t", "\n")
     return table(result)
+
+
+def jsonld(g) -> str:
+    """A graph as JSON-LD in one order: rdflib writes nodes and values in its store's hash order, which
+    differs from one process to the next, and the store names blank nodes at random when it loads. Blank
+    nodes get labels computed from the graph's structure (rdflib.compare's canonical labelling), nodes are
+    sorted by @id and each property's values by their JSON text (both are unordered sets in JSON-LD); an
+    @list keeps its order."""
+    from rdflib import Graph
+    from rdflib.compare import to_canonical_graph
+
+    canonical = Graph()
+    canonical += to_canonical_graph(g)
+    for prefix, ns in g.namespaces():
+        canonical.bind(prefix, ns)
+    doc = json.loads(canonical.serialize(format="json-ld"))
+    return json.dumps(_sorted_jsonld(doc), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def _sorted_jsonld(value):
+    if isinstance(value, list):
+        items = [_sorted_jsonld(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    if isinstance(value, dict):
+        return {k: (_ordered_list(v) if k == "@list" else _sorted_jsonld(v)) for k, v in value.items()}
+    return value
+
+
+def _ordered_list(items: list) -> list:
+    return [_sorted_jsonld(v) for v in items]
 
 
 def table(result: Result, max_width: int = 60) -> str:

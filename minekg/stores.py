@@ -2,7 +2,9 @@
 
 Every backend answers with rdflib terms, so results compare and format the same. All backends see the
 union of minekg's named graphs as the default graph (Oxigraph: use_default_graph_as_union; rdflib:
-default_union; an endpoint: configure its union default graph, as `oxigraph serve --union-default-graph`).
+default_union; an endpoint: configure its union default graph, as `oxigraph serve --union-default-graph`),
+unless the query names its own dataset: FROM <g> / FROM NAMED <g> are honoured on every backend, and a
+graph the store does not hold is an empty graph (never fetched).
 """
 
 from __future__ import annotations
@@ -14,11 +16,17 @@ import urllib.error
 from dataclasses import dataclass
 from pathlib import Path
 
+import rdflib.plugins.sparql
 from rdflib import Dataset, Graph
+from rdflib.exceptions import ParserError
 from rdflib.term import Node
 
-from . import oxi
+from . import guard, oxi
 from .errors import MinekgError
+
+# rdflib fetches a FROM / FROM NAMED graph it does not hold from the web by default: no query of minekg's
+# ever fetches from the network, so an unknown graph is an empty one, as on Oxigraph.
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 BACKENDS = ("oxigraph", "memory")
 DEFAULT_BACKEND = "oxigraph"  # measured fastest with identical answers: see bench/results.md
@@ -60,17 +68,26 @@ class OxigraphStore(Store):
 
         self._ox = ox
         self.store = ox.Store()
-        if nquads is not None:
-            self.store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-        elif data is not None:
-            self.store.bulk_load(input=data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        try:
+            if nquads is not None:
+                self.store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+            elif data is not None:
+                self.store.bulk_load(input=data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        except SyntaxError as e:  # a truncated or damaged file: name it and the line, no traceback
+            where = f"{nquads or '(data)'}:{e.lineno}" if e.lineno else str(nquads or "(data)")
+            raise MinekgError(f"{where}: not valid N-Quads ({e.msg}); rebuild it with `minekg build`") from None
 
     def query(self, text: str, max_rows: int | None = None) -> Result:
         """Run a query over the union of the graphs; with `max_rows`, stop with TooManyRows as soon as the
         answer passes that many rows (or triples), before converting the rest (the server's limit)."""
         ox = self._ox
+        # The union of the graphs is the default graph unless the query names its own with FROM / FROM
+        # NAMED: pyoxigraph's union flag would override the query's dataset (and answer FROM <g> with
+        # every graph), so it is set only for queries without one.
+        guard.check_depth(text)  # Oxigraph's parser would crash the process on a few thousand nested groups
+        union = not guard.has_dataset_clause(text)
         try:
-            res = self.store.query(text, use_default_graph_as_union=True)
+            res = self.store.query(text, use_default_graph_as_union=union)
         except SyntaxError as e:
             raise MinekgError(f"SPARQL syntax error: {_first_line(e)}") from None
         except (OSError, ValueError, RuntimeError) as e:
@@ -116,14 +133,19 @@ class MemoryStore(Store):
 
     def __init__(self, nquads: Path | None = None, data: str | None = None) -> None:
         self.ds = Dataset(default_union=True)
-        if nquads is not None:
-            self.ds.parse(str(nquads), format="nquads")
-        elif data is not None:
-            self.ds.parse(data=data, format="nquads")
+        try:
+            if nquads is not None:
+                self.ds.parse(str(nquads), format="nquads")
+            elif data is not None:
+                self.ds.parse(data=data, format="nquads")
+        except ParserError as e:
+            raise MinekgError(f"{nquads or '(data)'}: not valid N-Quads ({_first_line(e)}); "
+                              "rebuild it with `minekg build`") from None
 
     def query(self, text: str) -> Result:
         from .rdflib_plan import planned
 
+        guard.check_depth(text)  # rdflib's parser would exhaust the recursion limit first
         # rdflib evaluates lazily: the rows are drawn inside the block, so its planning fixes apply.
         with planned():
             try:
@@ -172,6 +194,13 @@ class EndpointStore(Store):
         form = query_form(text)
         w = self._wrapper(self.url)
         w.setQuery(text)
+        # An endpoint serving the union as its default graph (as minekg asks) ignores a query's own FROM:
+        # the same graphs sent as the protocol's default-graph-uri / named-graph-uri are honoured.
+        defaults, named = guard.dataset(text)
+        for iri in defaults:
+            w.addDefaultGraph(iri)
+        for iri in named:
+            w.addNamedGraph(iri)
         w.setMethod(POST)
         w.setReturnFormat(JSON if form in ("SELECT", "ASK") else TURTLE)
         raw = self._call(w)
@@ -195,7 +224,7 @@ class EndpointStore(Store):
             response = w.query().response
             body = response.read()
         except urllib.error.HTTPError as e:
-            raise MinekgError(f"endpoint {self.url}: HTTP {e.code} {e.reason}") from None
+            raise MinekgError(f"endpoint {self.url}: HTTP {e.code} {e.reason}{_said(_body(e))}") from None
         except urllib.error.URLError as e:
             reason = e.reason
             if isinstance(reason, socket.timeout | TimeoutError):
@@ -204,7 +233,7 @@ class EndpointStore(Store):
         except TimeoutError:
             raise MinekgError(f"endpoint {self.url}: timed out after {self.timeout:g} s") from None
         except SPARQLWrapperException as e:
-            raise MinekgError(f"endpoint {self.url}: {_first_line(e)}") from None
+            raise MinekgError(f"endpoint {self.url}: {_wrapper_error(e)}") from None
         except (ConnectionError, OSError) as e:
             raise MinekgError(f"endpoint {self.url}: connection failed ({_first_line(e)})") from None
         return body.decode("utf-8", errors="replace") if isinstance(body, bytes) else str(body)
@@ -237,6 +266,43 @@ def parse_json_results(doc: dict, where: str) -> Result:
     except (KeyError, TypeError, AttributeError):
         raise MinekgError(f"endpoint {where}: malformed response (not SPARQL JSON results)") from None
     return Result("SELECT", variables, rows)
+
+
+# SPARQLWrapper turns these statuses into exceptions whose text holds the response as a bytes repr.
+_WRAPPER_STATUS = {"QueryBadFormed": "400 Bad Request", "Unauthorized": "401 Unauthorized",
+                   "EndPointNotFound": "404 Not Found", "URITooLong": "414 URI Too Long",
+                   "EndPointInternalError": "500 Internal Server Error"}
+
+
+def _body(e: urllib.error.HTTPError) -> bytes:
+    try:
+        return e.read()
+    except OSError:
+        return b""
+
+
+def _said(body: bytes | str, limit: int = 300) -> str:
+    """What the endpoint said, on one line: the first non-blank line of its error body, clipped."""
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+    first = next((" ".join(line.split()) for line in text.splitlines() if line.strip()), "")
+    if not first:
+        return ""
+    return ": " + (first if len(first) <= limit else first[: limit - 1] + "…")
+
+
+def _wrapper_error(e: BaseException) -> str:
+    """A SPARQLWrapper error as the HTTP status it stands for and the endpoint's own message."""
+    import ast
+
+    status = _WRAPPER_STATUS.get(type(e).__name__)
+    _head, sep, response = str(e).partition("\n\nResponse:\n")
+    if status is None:
+        return _first_line(e)
+    try:
+        body = ast.literal_eval(response) if sep else b""
+    except (ValueError, SyntaxError):
+        body = response
+    return f"HTTP {status}{_said(body)}"
 
 
 def _first_line(e: BaseException) -> str:

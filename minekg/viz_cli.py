@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from .cli import _store_options, handled, open_graph
+from .cli import _store_options, handled
+from .export_markings import DEFAULT_PROFILE
 from .project import Project
 
 
@@ -42,17 +43,26 @@ from .project import Project
     metavar="N",
     help="above N claims the page draws one edge per pair of actors (default 5000)",
 )
+@click.option(
+    "--profile",
+    default=DEFAULT_PROFILE,
+    show_default=True,
+    metavar="P",
+    help="draw only the claims this release profile allows: CLEAR | GREEN | AMBER | RED",
+)
 @_store_options
 @handled
-def viz(out, since, until, acts, actor, rollup, aggregate_above, store, endpoint, timeout, data) -> None:
+def viz(out, since, until, acts, actor, rollup, aggregate_above, profile, store, endpoint, timeout, data) -> None:
     """Draw who alleges what: GraphML, GEXF, JSON, SVG, PNG and an interactive index.html."""
     from . import network
     from . import viz as draw
+    from .map import released_graph
 
     project = Project.default()
     filters = network.Filters(since=since, until=until, acts=tuple(acts), actor=actor, rollup=rollup)
     network.check(filters)
-    with open_graph(project, store, endpoint, timeout, data) as g:
+    # What the profile releases of the build (an endpoint's store holds what was pushed into it), as the map.
+    with released_graph(project, store, endpoint, timeout, data, profile) as g:
         net = network.load(g, filters)
     written = draw.write(
         net,
@@ -69,3 +79,4 @@ def viz(out, since, until, acts, actor, rollup, aggregate_above, store, endpoint
     for name in draw.FILES[1:]:
         click.echo(f"  {project.rel(written.folder / name)}")
     click.echo(project.rel(written.index))
+

@@ -28,7 +28,8 @@ def free_port() -> int:
 
 
 class ServeServer:
-    def __init__(self, data: Path | None = None, *extra: str) -> None:
+    def __init__(self, data: Path | None = None, *extra: str, root: Path = ROOT) -> None:
+        self.root = root  # the tree it serves (MINEKG_ROOT): the repository, or a test's marked copy
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.args = [MINEKG, "serve", "--host", "127.0.0.1", "--port", str(self.port)]
@@ -39,7 +40,7 @@ class ServeServer:
         self.output = ""
 
     def start(self, wait: float = 120.0) -> ServeServer:
-        env = dict(os.environ, MINEKG_ROOT=str(ROOT), PYTHONUNBUFFERED="1")
+        env = dict(os.environ, MINEKG_ROOT=str(self.root), PYTHONUNBUFFERED="1")
         # Output goes to a file, never a pipe nobody reads (a full pipe would block the server).
         self._log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
         self.proc = subprocess.Popen(

@@ -31,6 +31,7 @@ BEHAVIOUR = {
     "/wrong-shape": (200, "application/sparql-results+json", b'{"head": {"vars": ["s"]}, "rows": []}', 0),
     "/html": (200, "text/html", b"<html><body>Welcome</body></html>", 0),
     "/bad-turtle": (200, "text/turtle", b"<a> <b> this is not turtle", 0),
+    "/bad-query": (400, "text/plain", b"\n  Parse error on line 1: unexpected SELEC\nat offset 0\n", 0),
     "/ok": (200, "application/sparql-results+json", b'{"head": {"vars": []}, "results": {"bindings": []}}', 0),
 }
 
@@ -105,6 +106,17 @@ def test_http_500(tiny):
 def test_http_403(tiny):
     url = tiny + "/forbidden"
     assert_endpoint_error(cli("query", "--endpoint", url, "--sparql", SELECT), url, "403")
+
+
+@pytest.mark.parametrize("path,words", [
+    ("/bad-query", ("HTTP 400", "Parse error on line 1: unexpected SELEC")),
+    ("/error", ("HTTP 500", "internal failure")),
+    ("/forbidden", ("HTTP 403", ": no")),
+])
+def test_the_endpoints_own_message_is_kept_on_one_line(tiny, path, words):
+    # What the store says is wrong (its first line) is what the user needs to fix the query.
+    url = tiny + path
+    assert_endpoint_error(cli("query", "--endpoint", url, "--sparql", SELECT), url, *words)
 
 
 def test_timeout(tiny):

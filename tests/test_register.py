@@ -33,6 +33,12 @@ def table_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+# The source the test rows below cite: one the table's own Belarus row lists (a row must cite http(s)
+# URLs or github: references).
+SOURCE = next(u for r in table_rows() if r["iso3"] == "BLR" for u in r["source_urls"].split(" | ")
+              if u.startswith("http"))
+
+
 def run_cli(tree: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "MINEKG_ROOT": str(tree)}
     # The installed console script, as a user runs it.
@@ -154,14 +160,16 @@ def test_un_membership_only_where_the_table_gives_it(graph):
 
 
 MALFORMED = {
-    "Belarus": ("Belarus,BLR,,2003-02-30,accession,2004-03-01,,,x,high,", "ratified_or_acceded: '2003-02-30'"),
-    "Tuvalu": ("Tuvalu,XXZ,,,,,,,x,high,", "iso3: 'XXZ' is not an ISO 3166-1 alpha-3 code"),
-    "Benin": ("Benin,BEN,1997-12-03,,ratification,1999-03-01,,,x,low,", "action: ratification without a ratified"),
-    "Bolivia": ("Bolivia,BOL,1997-12-03,1998-06-09,,1999-03-01,,,x,low,", "a date without an action"),
-    "Bhutan": ("Bhutan,BTN,,2005-08-18,accession,2006-02-01,,,x,medium,", "confidence: 'medium' is not high or low"),
-    "Guam": ("Guam,GUM,,,,,,,x,high,", "iso3: GUM is listed as a territory"),
+    "Belarus": (f"Belarus,BLR,,2003-02-30,accession,2004-03-01,,,{SOURCE},high,", "ratified_or_acceded: '2003-02-30'"),
+    "Tuvalu": (f"Tuvalu,XXZ,,,,,,,{SOURCE},high,", "iso3: 'XXZ' is not an ISO 3166-1 alpha-3 code"),
+    "Benin": (f"Benin,BEN,1997-12-03,,ratification,1999-03-01,,,{SOURCE},low,", "action: ratification without a"),
+    "Bolivia": (f"Bolivia,BOL,1997-12-03,1998-06-09,,1999-03-01,,,{SOURCE},low,", "a date without an action"),
+    "Bhutan": (f"Bhutan,BTN,,2005-08-18,accession,2006-02-01,,,{SOURCE},medium,", "confidence: 'medium' is not"),
+    "Barbados": ("Barbados,BRB,1997-12-03,1999-01-26,ratification,1999-07-01,,,javascript:alert(1),high,",
+                 "source_urls: 'javascript:alert(1)' is neither an http(s) URL nor a github: reference"),
+    "Guam": (f"Guam,GUM,,,,,,,{SOURCE},high,", "iso3: GUM is listed as a territory"),
     "Angola": ("Angola,AGO,1997-12-04,2002-07-05,ratification", "expected 11 cells, found 5"),
-    "Brazil": ("Brazil,BRA,1997-12-03,1999-04-30,ratification,1999-10-01,,,x,high,", None),
+    "Brazil": (f"Brazil,BRA,1997-12-03,1999-04-30,ratification,1999-10-01,,,{SOURCE},high,", None),
 }
 
 
@@ -182,8 +190,23 @@ def malformed_table(tmp_path: Path) -> tuple[Path, dict[int, str]]:
     return write_table(tmp_path / "broken.csv", lines), expected
 
 
+def register_files(tree: Path) -> dict[str, bytes]:
+    return {rel: (tree / "graph_data" / rel).read_bytes()
+            for rel in (register.SOURCE_FILE, register.DESCRIPTION_FILE, register.STATEMENTS_FILE)}
+
+
 def test_malformed_rows_are_reported_with_their_line_and_skipped(fixture_tree, tmp_path):
-    table, expected = malformed_table(tmp_path)
+    # Every state keeps its row; the rows added at the end are broken: each is reported and skipped.
+    lines = table_lines()
+    lines.append(lines[1])
+    lines.append(f"Guam,GUM,,,,,,,{SOURCE},high,\n")
+    lines.append(f"Tuvalu,XXZ,,,,,,,{SOURCE},high,\n")
+    lines.append("Barbados,BRB,1997-12-03,1999-01-26,ratification,1999-07-01,,,javascript:alert(1),high,\n")
+    n = len(lines)
+    expected = {n - 3: "iso3: AFG already has a row (line 2)", n - 2: "iso3: GUM is listed as a territory",
+                n - 1: "iso3: 'XXZ' is not an ISO 3166-1 alpha-3 code",
+                n: "source_urls: 'javascript:alert(1)' is neither an http(s) URL nor a github: reference"}
+    table = write_table(tmp_path / "broken.csv", lines)
     result = run_cli(fixture_tree, "import-register", str(table))
     assert result.returncode == 1, result.stderr
     reported = result.stderr.strip().splitlines()
@@ -192,33 +215,78 @@ def test_malformed_rows_are_reported_with_their_line_and_skipped(fixture_tree, t
         hits = [r for r in reported if r.startswith(f"{table}:{line}: ")]
         assert len(hits) == 1 and why in hits[0], (line, why, reported)
     assert "Traceback" not in result.stderr
-    # The valid rows are imported, the broken ones are not.
-    assert f"imported {197 - (len(expected) - 1)} rows" in result.stdout
+    assert "imported 197 rows" in result.stdout
     text = (fixture_tree / "graph_data" / register.STATEMENTS_FILE).read_text(encoding="utf-8")
-    assert "s:register-mbt-BRA-ratification" in text and "s:register-mbt-AFG-accession" in text
-    for code in ("BLR", "BEN", "BOL", "BTN", "GUM", "AGO"):
-        assert f"st:{code} " not in text, code
+    assert text == STATEMENTS.read_text(encoding="utf-8").replace(f"imported from {TABLE.name}", "imported from "
+                                                                  "broken.csv")
+    assert "javascript:" not in text and "st:GUM " not in text
     # The copy is the table as given, byte for byte, and its checksum is recorded.
     assert (fixture_tree / "graph_data" / register.SOURCE_FILE).read_bytes() == table.read_bytes()
 
 
+def test_a_table_that_drops_states_is_refused_unless_forced(fixture_tree, tmp_path):
+    # Rows broken on purpose drop their states: the table is refused in one line naming them.
+    table, expected = malformed_table(tmp_path)
+    before = register_files(fixture_tree)
+    result = run_cli(fixture_tree, "import-register", str(table))
+    assert result.returncode == 2, result.stderr
+    reported = result.stderr.strip().splitlines()
+    assert len(reported) == len(expected) + 1, reported
+    assert reported[-1] == (f"minekg: error: {table}: drops 7 of the register's 197 states (AGO, BEN, BLR, BOL, "
+                            "BRB, BTN, TUV); nothing imported (--force imports it all the same)")
+    assert register_files(fixture_tree) == before
+    # A valid table of two rows, as the audit found it: refused, the list abridged.
+    two = write_table(tmp_path / "two.csv", [table_lines()[0], *(line for line in table_lines()
+                                                                 if line.split(",")[1:2] in (["BLR"], ["UKR"]))])
+    result = run_cli(fixture_tree, "import-register", str(two))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"minekg: error: {two}: drops 195 of the register's 197 states (AFG, AGO, ALB, AND, ARE, ARG, ARM, ATG, "
+        "AUS, AUT and 185 more); nothing imported (--force imports it all the same)"]
+    assert register_files(fixture_tree) == before
+
+
+def test_a_forced_import_is_written_only_if_the_graph_builds(fixture_tree, tmp_path):
+    table, _expected = malformed_table(tmp_path)
+    before = register_files(fixture_tree)
+    # Benin and Tuvalu are named by no other source: without their rows the build has no word on them.
+    result = run_cli(fixture_tree, "import-register", "--force", str(table))
+    assert result.returncode == 2
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith(f"minekg: error: {table}: not imported, the graph would not build with it: "
+                            "graph_data/reference/iso_territories.csv: ISO 3166-1 entry BEN is neither"), error
+    assert register_files(fixture_tree) == before
+    # Belarus is named by its documents: the table without its row builds, and --force imports it.
+    without = write_table(tmp_path / "no-blr.csv", [line for line in table_lines() if line.split(",")[1:2] != ["BLR"]])
+    result = run_cli(fixture_tree, "import-register", str(without))
+    assert result.returncode == 2 and "drops 1 of the register's 197 states (BLR)" in result.stderr
+    result = run_cli(fixture_tree, "import-register", "--force", str(without))
+    assert result.returncode == 0, result.stderr
+    assert "imported 196 rows" in result.stdout
+    assert "st:BLR " not in (fixture_tree / "graph_data" / register.STATEMENTS_FILE).read_text(encoding="utf-8")
+    build(Project(fixture_tree), out=tmp_path / "build")
+
+
 def test_line_numbers_count_physical_lines_past_a_note_on_two_lines(fixture_tree, tmp_path):
-    table = write_table(tmp_path / "two.csv", [
-        ",".join(register.COLUMNS),
-        'Belarus,BLR,,2003-09-03,accession,2004-03-01,,,x,high,"a note\non two lines"',
-        "Ukraine,UKR,1999-02-24,2005-12-27,ratification,2006-06-01,2025-13-01,,x,high,"])
+    lines = replace_row(table_lines(), "BLR",
+                        f'Belarus,BLR,,2003-09-03,accession,2004-03-01,,,{SOURCE},high,"a note\non two lines"')
+    lines.append(f"Nowhere,QQQ,,,,,,,{SOURCE},high,\n")
+    table = write_table(tmp_path / "two.csv", lines)
     result = register.import_register(table, Project(fixture_tree))
-    assert result.problem_lines() == [f"{table}:4: withdrawal_notified: '2025-13-01' is not a real calendar date"]
+    # The note adds a physical line: the last row starts one line after its place in the list.
+    assert result.problem_lines() == [f"{table}:{len(lines) + 1}: iso3: 'QQQ' is not an ISO 3166-1 alpha-3 code"]
     text = (fixture_tree / "graph_data" / register.STATEMENTS_FILE).read_text(encoding="utf-8")
-    assert "ev:register-mbt-row-2 a mk:Evidence" in text and 'mk:note "a note\\non two lines"' in text
+    assert "ev:register-mbt-row-17 a mk:Evidence" in text and 'mk:note "a note\\non two lines"' in text
 
 
-def test_a_state_that_lost_its_only_row_stops_the_build(fixture_tree, tmp_path):
+def test_a_state_that_lost_its_only_row_stops_the_import(fixture_tree, tmp_path):
     # Tuvalu is named by no other source: with its row rejected, nothing says it is a state.
-    lines = replace_row(table_lines(), "TUV", "Tuvalu,TUV,,,,,,,x,unsure,")
-    register.import_register(write_table(tmp_path / "t.csv", lines), Project(fixture_tree))
-    with pytest.raises(MinekgError, match="ISO 3166-1 entry TUV is neither listed there as a territory"):
-        build(Project(fixture_tree), out=tmp_path / "build")
+    lines = replace_row(table_lines(), "TUV", f"Tuvalu,TUV,,,,,,,{SOURCE},unsure,")
+    before = register_files(fixture_tree)
+    with pytest.raises(MinekgError, match="not imported, the graph would not build with it: .*"
+                                          "ISO 3166-1 entry TUV is neither listed there as a territory"):
+        register.import_register(write_table(tmp_path / "t.csv", lines), Project(fixture_tree), force=True)
+    assert register_files(fixture_tree) == before
 
 
 def test_a_table_with_no_usable_row_imports_nothing(fixture_tree, tmp_path):
@@ -288,9 +356,9 @@ def test_no_disagreement_between_the_register_and_the_documents(graph):
 
 def test_disagreements_are_listed_with_both_sources(fixture_tree, tmp_path):
     lines = table_lines()
-    lines = replace_row(lines, "BLR", "Belarus,BLR,,2003-09-04,accession,2004-03-01,,,x,high,")
-    lines = replace_row(lines, "RUS", "Russia,RUS,,2010-01-15,accession,2010-07-01,,,x,high,")
-    lines = replace_row(lines, "ARM", "Armenia,ARM,2000-01-01,,,,,,x,high,")
+    lines = replace_row(lines, "BLR", f"Belarus,BLR,,2003-09-04,accession,2004-03-01,,,{SOURCE},high,")
+    lines = replace_row(lines, "RUS", f"Russia,RUS,,2010-01-15,accession,2010-07-01,,,{SOURCE},high,")
+    lines = replace_row(lines, "ARM", f"Armenia,ARM,2000-01-01,,,,,,{SOURCE},high,")
     found = {(r["state"].rsplit("/", 1)[1], r["conflict"], r["register_statement"].rsplit("/", 1)[1],
               r["document_statement"].rsplit("/", 1)[1]): r
              for r in conflicts_after_import(fixture_tree, tmp_path, lines)}
@@ -318,11 +386,11 @@ def test_disagreements_are_listed_with_both_sources(fixture_tree, tmp_path):
 
 
 def test_a_deposit_of_another_kind_and_a_state_said_never_to_have_joined(fixture_tree, tmp_path):
-    lines = replace_row(table_lines(), "BLR", "Belarus,BLR,,2003-09-03,ratification,2004-03-01,,,x,high,")
+    lines = replace_row(table_lines(), "BLR", f"Belarus,BLR,,2003-09-03,ratification,2004-03-01,,,{SOURCE},high,")
     rows = conflicts_after_import(fixture_tree, tmp_path, lines)
     assert [(r["conflict"], r["register_says"], r["document_says"]) for r in rows] == [
         ("action type", "Ratification 2003-09-03", "Accession 2003-09-03")]
-    lines = replace_row(table_lines(), "BLR", "Belarus,BLR,,,,,,,x,high,never joined (on purpose)")
+    lines = replace_row(table_lines(), "BLR", f"Belarus,BLR,,,,,,,{SOURCE},high,never joined (on purpose)")
     rows = conflicts_after_import(fixture_tree, tmp_path, lines)
     assert {(r["conflict"], r["register_says"], r["document_statement"].rsplit("/", 1)[1]) for r in rows} >= {
         ("status", "never joined (not party)", "belarus-2022-accession"),

@@ -530,3 +530,14 @@ def test_real_data_warns_only_of_known_gaps(real_report, assembled):
         assert set(data.objects(node, RDF.type)) & SPEECH_ACTS, focus
         assert set(data.objects(node, MK.assertedBy)) - {MONITOR}, focus
         assert not any(data.value(e, MK.footnote) for e in data.objects(node, MK.evidence)), focus
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "validate").glob("shapes_*.ttl")), ids=lambda p: p.name)
+def test_each_shapes_file_parses_and_runs_on_its_own(path: Path, context):
+    # A SPARQL constraint's prefixes must be declared in its own file: a tool given only this file (or the
+    # files in another order) must not depend on a declaration it never reads.
+    alone = parse_turtle(path, path.name)
+    for holder in set(alone.objects(None, SH.prefixes)):
+        declared = next(alone.objects(holder, SH.declare), None)
+        assert declared is not None, f"{path.name}: {short(holder)} declares nothing"
+    run_shacl(context, alone)

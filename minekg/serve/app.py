@@ -12,8 +12,10 @@ Routes (the local server serves every minekg IRI at its path under https://w3id.
     /text/document/{slug}  a source document's text, ?evidence=... highlights the quoted passage
     /graph/...             a named graph's IRI: 303 to /graph-store?graph=...
     /viz/                  the who-alleges-what view (or a panel saying why it is not available)
+    /map                   the world map of treaty status (?instrument=mbt|ccw|…), by minekg.map
     /api/queries[/{name}]  the named-query catalogue and running one with typed parameters
     /api/search            entities by label
+    /api/states            the states the graph knows, for the workbench's state picker
 """
 
 from __future__ import annotations
@@ -51,10 +53,11 @@ from starlette.staticfiles import StaticFiles
 
 from .. import queries as named
 from ..errors import MinekgError
+from ..export_markings import DEFAULT_PROFILE
 from ..namespaces import BASE, DOC, EV, ID, MK, PREFIXES
 from ..project import Project
 from ..stores import Result, parse_json_results
-from . import formats, ontodoc, protocol, views, vizmount
+from . import formats, mapmount, ontodoc, protocol, views, vizmount
 from .limits import BodyTimeout, RequestLimits, retry_after
 from .pool import HEAVY, CachedRunner, EndpointRunner, Overloaded, QueryPool
 from .sentences import local_href
@@ -95,7 +98,10 @@ REASONS = {
 @dataclass
 class Config:
     project: Project
-    nquads: Path | None = None  # the embedded store's data (default: build/minekg.nq)
+    # The embedded store's data: what the release profile releases (minekg serve filters the build
+    # first, export_markings.released_file); every route and the views read only this.
+    nquads: Path | None = None
+    profile: str = DEFAULT_PROFILE  # the release profile `nquads` was filtered at (/map draws at the same)
     endpoint: str | None = None  # front this SPARQL endpoint instead of the embedded store
     host: str = "127.0.0.1"
     port: int = 8000
@@ -105,6 +111,7 @@ class Config:
     max_request_bytes: int = 100_000  # query text or request body
     memory_limit_mb: int = 2048  # address space per query worker
     cache_mb: int = 64  # answers kept (embedded store only: an endpoint's data may change); 0: none
+    cors_origins: tuple[str, ...] = ()  # web origins allowed to read answers (CORS); none by default
     max_answer_bytes: int = 16 * 2**20  # serialised answer, checked in the worker
     per_client: int = 2  # free queries (/sparql, /graph-store) in flight per client address
     queue: int = 8  # free queries waiting for a worker before the next is refused with 429
@@ -380,6 +387,26 @@ async def api_search(request: Request) -> Response:
     return JSONResponse(list(found.values()))
 
 
+# ------------------------------------------------------------------ the workbench's state picker
+
+
+async def api_states(request: Request) -> Response:
+    """The states the graph knows (serve/queries/states.rq): code, label and alternative labels, by label."""
+    try:
+        result = await _state(request).select("states", {})
+    except PageError as e:
+        return protocol.text_error(e.status, str(e))
+    found: dict[str, dict] = {}
+    for row in result.dicts():
+        entry = found.setdefault(
+            row["state"], {"iri": row["state"], "code": row["code"], "label": row["label"], "altLabels": []}
+        )
+        alt = row["altLabel"]
+        if alt and alt != entry["label"] and alt not in entry["altLabels"]:
+            entry["altLabels"].append(alt)
+    return JSONResponse(list(found.values()))
+
+
 # ------------------------------------------------------------------ linked data
 
 
@@ -582,7 +609,9 @@ async def graph_store(request: Request) -> Response:
 
 
 async def _page_error(request: Request, exc: PageError) -> Response:
-    return error_response(request, exc.status, str(exc))
+    # A 406 depends on the Accept header: caches must not hand it to a client that asks for another type.
+    headers = {"Vary": "Accept"} if exc.status == 406 else None
+    return error_response(request, exc.status, str(exc), headers)
 
 
 async def _http_error(request: Request, exc: HTTPException) -> Response:
@@ -685,6 +714,7 @@ def create_app(config: Config, on_ready=None) -> Starlette:
         Route("/api/queries", api_queries),
         Route("/api/queries/{name}", api_run_query),
         Route("/api/search", api_search),
+        Route("/api/states", api_states),
         Route("/id/{rest:path}", dereference),
         Route("/page/{rest:path}", entity_page),
         Route("/data/{rest:path}", entity_data),
@@ -696,27 +726,31 @@ def create_app(config: Config, on_ready=None) -> Starlette:
         Route("/text/document/{slug}", document_text),
         Route("/viz/", viz),
         Route("/viz/{rest:path}", viz),
+        Route("/map", mapmount.page),  # the world map of treaty status (minekg.map)
         Mount("/static", StaticFiles(directory=str(project.root / "serve" / "static")), name="static"),
     ]
-    # Browser tools on other origins may query the endpoint and read the pages: CORS for everyone.
+    # No CORS unless asked: any web page an analyst visits could otherwise read their local server. Listed
+    # origins (browser tools the operator trusts) get their own origin echoed, no one else.
     middleware = [
         Middleware(
             CORSMiddleware,
-            allow_origins=["*"],
+            allow_origins=list(config.cors_origins),
             allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
             allow_headers=["*"],
             expose_headers=["Content-Type", "Content-Disposition", "Link"],
             max_age=3600,
-        ),
-        # Inside CORS, so that its refusals (429, 413) can be read by browser tools too.
+        )
+    ] if config.cors_origins else []
+    # After CORS (when it is on), so that its refusals (429, 413) can be read by browser tools too.
+    middleware.append(
         Middleware(
             RequestLimits,
             per_client=config.per_client,
             retry_after=retry_after(config.timeout),
             max_request_bytes=config.max_request_bytes,
             body_timeout=config.body_timeout,
-        ),
-    ]
+        )
+    )
     handlers = {
         PageError: _page_error,
         HTTPException: _http_error,

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import sys
+import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..cli import handled
 from ..errors import MinekgError
+from ..export_markings import DEFAULT_PROFILE, released_file
 from ..project import Project
+
+if TYPE_CHECKING:  # the server's modules load only when it starts (a quick --help)
+    from .app import Config
+
+ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
 @click.command("serve")
@@ -107,6 +116,18 @@ from ..project import Project
     show_default=True,
     help="seconds a request's body may take to arrive",
 )
+@click.option(
+    "--profile",
+    metavar="P",
+    help="serve only what this release profile allows: CLEAR | GREEN | AMBER | RED [default: CLEAR]",
+)
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    metavar="ORIGIN",
+    help="let web pages of this origin (scheme://host[:port]) read the answers (repeatable; default: none)",
+)
 @handled
 def serve(
     host,
@@ -125,28 +146,22 @@ def serve(
     reserved_workers,
     header_timeout,
     body_timeout,
+    profile,
+    cors_origins,
 ) -> None:
     """Serve the graph: SPARQL 1.1 endpoint (/sparql), linked-data pages (/id/...) and the workbench (/).
 
     Runs until Ctrl-C. Every minekg IRI https://w3id.org/minekg/PATH is served at http://HOST:PORT/PATH.
+    Only what the release profile allows is served, on every route.
     """
-    import uvicorn
-
     from ..build import load_built
-    from .app import Config, create_app
-    from .limits import limited
+    from .app import Config
 
     project = Project.default()
-    nquads = None
-    if not endpoint:
-        nquads = data if data is not None else load_built(project)
-        if not nquads.is_file():
-            raise MinekgError(f"{nquads}: file not found")
-    _check_port_free(host, port)
     config = Config(
         project=project,
-        nquads=nquads,
         endpoint=endpoint,
+        cors_origins=tuple(_check_origin(o) for o in cors_origins),
         host=host,
         port=port,
         workers=workers,
@@ -162,10 +177,46 @@ def serve(
         header_timeout=header_timeout,
         body_timeout=body_timeout,
     )
+    if endpoint:
+        if profile:
+            # The server cannot filter a store it does not hold: fill that store with `minekg push --profile`.
+            raise MinekgError("--profile: with --endpoint the store serves what was pushed into it "
+                              "(`minekg push --profile P`, CLEAR by default); give one or the other")
+        _check_port_free(host, port)
+        _run(config, f"endpoint {endpoint}")
+        return
+    nquads = data if data is not None else load_built(project)
+    if not nquads.is_file():
+        raise MinekgError(f"{nquads}: file not found")
+    _check_port_free(host, port)
+    with tempfile.TemporaryDirectory(prefix="minekg-serve-release-") as tmp:
+        # Filtered once, here: the workers, the view and every page then see the released dataset only.
+        served, chosen, withheld = released_file(nquads, profile or DEFAULT_PROFILE, Path(tmp) / "release.nq", project)
+        config.nquads, config.profile = served, chosen.name
+        shown = f"{workers} query workers over the {chosen.label} release of {project.rel(nquads)}"
+        _run(config, shown + (f" ({withheld} nodes withheld)" if withheld else ""))
+
+
+def _check_origin(origin: str) -> str:
+    """An origin as browsers send it (scheme://host[:port]); '*' is refused: any page could read the server."""
+    if not ORIGIN.fullmatch(origin):
+        raise MinekgError(
+            f"--cors-origin {origin!r}: not an origin; give scheme://host[:port] as the browser sends it "
+            "(e.g. http://localhost:3000), one option per origin ('*' is not accepted)"
+        )
+    return origin
+
+
+def _run(config: Config, backend: str) -> None:
+    import uvicorn
+
+    from .app import create_app
+    from .limits import limited
+
+    host, port = config.host, config.port
     shown_host = f"[{host}]" if ":" in host else host
 
     def ready() -> None:
-        backend = f"endpoint {endpoint}" if endpoint else f"{workers} query workers over {project.rel(nquads)}"
         click.echo(
             f"minekg serve: http://{shown_host}:{port}/  (SPARQL: http://{shown_host}:{port}/sparql; "
             f"{backend}; Ctrl-C stops)"
@@ -183,8 +234,8 @@ def serve(
         access_log=False,
         timeout_graceful_shutdown=5,
         lifespan="on",
-        h11_max_incomplete_event_size=3 * max_request_bytes + 16_384,
-        http=limited(header_timeout),  # uvicorn's h11 with a deadline for each request's headers
+        h11_max_incomplete_event_size=3 * config.max_request_bytes + 16_384,
+        http=limited(config.header_timeout),  # uvicorn's h11 with a deadline for each request's headers
     )
     click.echo("minekg serve: stopped")
 

@@ -8,27 +8,24 @@ update=, application/sparql-update, or an update in query=) are refused with 403
 
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qs
 
+import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
+from .. import guard
 from ..errors import MinekgError
 from . import formats
 from .worker import Reply
 from .worker import Request as QueryRequest
 
 READ_METHODS = "GET, HEAD, POST, OPTIONS"
+# The Graph Store hands out whole graphs, not query answers: --max-rows (a query's rows) would refuse the
+# project's own default graph. Its bound is this many triples (or --max-rows when larger); the query
+# worker's memory limit still applies.
+GRAPH_STORE_MAX_TRIPLES = 1_000_000
 DRAIN_LIMIT = 64 * 2**20
-_COMMENT_OR_STRING = re.compile(
-    r"#[^\n]*"
-    r'|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>'
-)
-_PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*|BASE\s+)\s*<>\s*)*", re.I)
-_UPDATE = re.compile(r"^(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
-_SERVICE = re.compile(r"\bSERVICE\b", re.I)
 
 
 class ProtocolError(MinekgError):
@@ -51,24 +48,21 @@ def reply_response(reply: Reply, head: bool = False, extra: dict[str, str] | Non
     return Response(body, status_code=reply.status, media_type=reply.content_type, headers=headers)
 
 
-def _skeleton(text: str) -> str:
-    """The query with comments, strings and IRIs blanked: what is left are keywords and variables."""
-    return _COMMENT_OR_STRING.sub(lambda m: "<>" if m.group(0).startswith("<") else " ", text)
-
-
-def check_query_text(text: str, max_bytes: int) -> None:
+async def check_query_text(text: str, max_bytes: int, parse_here: bool) -> None:
+    """Refuse what may not run: too long, empty, nested too deep (a cheap scan, before any parser). The
+    parse that refuses an update (403), SERVICE or a syntax error (400) runs in the query worker, under the
+    time limit (Request.guard); with `parse_here` (an endpoint behind the server, no worker) it runs here,
+    in a thread, so the event loop keeps serving."""
     if len(text.encode("utf-8")) > max_bytes:
         raise ProtocolError(413, f"the query is longer than the server's limit of {max_bytes} bytes")
     if not text.strip():
         raise ProtocolError(400, "empty query: give a SPARQL query in the `query` parameter")
-    skeleton = _skeleton(text)
-    if _UPDATE.match(_PROLOGUE.sub("", skeleton, count=1).lstrip()):
-        raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is refused")
-    if _SERVICE.search(skeleton):
-        raise ProtocolError(
-            400,
-            "SERVICE (federated query) is not allowed on this endpoint: the server makes no outgoing requests",
-        )
+    try:
+        guard.check_depth(text)
+        if parse_here:
+            await anyio.to_thread.run_sync(guard.inspect, text)
+    except guard.QueryRefused as e:
+        raise ProtocolError(e.status, str(e)) from None
 
 
 def _too_large(max_bytes: int) -> str:
@@ -159,14 +153,21 @@ async def handle_query(request: Request, settings, runner) -> Response:
         accept = request.headers.get("accept")
         if text is None:
             return await service_description(request, settings, runner, accept, fmt)
-        check_query_text(text, settings.max_request_bytes)
+        await check_query_text(text, settings.max_request_bytes, parse_here=settings.config.endpoint is not None)
         formats.acceptable_at_all(accept, fmt)
     except ProtocolError as e:
         return e.response()
     except formats.NotAcceptable as e:
         return text_error(e.status, str(e))
-    reply = await runner.run(QueryRequest(text, accept, fmt, settings.max_rows))
+    reply = await runner.run(QueryRequest(text, accept, fmt, settings.max_rows, guard=True))
     return reply_response(reply, head=request.method == "HEAD")
+
+
+def bound_endpoint(host: str, port: int) -> str:
+    """The endpoint's IRI from the address the server is bound to, never from the request's Host header
+    (which any client may forge, and the description would then name the client's choice)."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/sparql"
 
 
 async def service_description(request: Request, settings, runner, accept: str | None, fmt: str | None) -> Response:
@@ -177,9 +178,7 @@ async def service_description(request: Request, settings, runner, accept: str | 
         media = formats.negotiate(formats.GRAPH_TYPES, accept, fmt)
     except formats.NotAcceptable as e:
         return text_error(e.status, str(e))
-    endpoint = str(request.url.replace(query="", fragment=""))
-    if re.search(r'[\x00-\x20<>"{}|^`\\]', endpoint):  # a forged Host header must not break the Turtle
-        endpoint = f"http://{settings.config.host}:{settings.config.port}/sparql"
+    endpoint = bound_endpoint(settings.config.host, settings.config.port)
     turtle = settings.render_text(
         "service-description.ttl",
         endpoint=endpoint,
@@ -234,7 +233,8 @@ async def handle_graph_store(request: Request, settings, runner) -> Response:
         return text_error(e.status, str(e))
     except MinekgError as e:
         return text_error(400, str(e))
-    reply = await runner.run(QueryRequest(text, accept, fmt, settings.max_rows))
+    limit = max(settings.max_rows, GRAPH_STORE_MAX_TRIPLES)
+    reply = await runner.run(QueryRequest(text, accept, fmt, limit))
     if reply.status == 200 and graphs and not await settings.graph_exists(runner, graphs[0]):
         return text_error(404, f"no graph {graphs[0]} in this store")
     return reply_response(reply, head=request.method == "HEAD")
