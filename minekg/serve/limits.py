@@ -130,13 +130,17 @@ class HeaderTimeoutH11(H11Protocol):
     """uvicorn's h11 protocol, with a deadline for each request's headers (set on the class by `limited`)."""
 
     header_timeout = 10.0
+    linger = 2.0  # seconds the bytes a cut-off client still sends are read and dropped before closing
 
     def connection_made(self, transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._header_timer: asyncio.TimerHandle | None = None
+        self._cut = False
         self._arm()  # a connection that sends nothing at all is cut off too
 
     def data_received(self, data: bytes) -> None:
+        if self._cut:
+            return
         super().data_received(data)
         if self.conn.their_state is h11.IDLE:  # still reading a request's head (or between requests)
             self._arm()
@@ -163,13 +167,17 @@ class HeaderTimeoutH11(H11Protocol):
         if self.cycle is not None and not self.cycle.response_complete:
             return  # an answer is still being written: the keep-alive timer takes over after it
         body = f"the request headers did not arrive within {self.header_timeout:g} s\n".encode()
-        # h11 cannot answer a request it has not seen yet: the 408 is written as bytes, then the door shut.
+        # h11 cannot answer a request it has not seen yet: the 408 is written as bytes. Then our side is
+        # shut, but what the client still sends is read and dropped for a moment: closing a socket with
+        # unread bytes sends a reset, which can destroy the 408 before the client reads it.
+        self._cut = True
         self.transport.write(
             b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n"
             + f"content-length: {len(body)}\r\n\r\n".encode()
             + body
         )
-        self.transport.close()
+        self.transport.write_eof()
+        self.loop.call_later(self.linger, self.transport.close)
 
 
 def limited(header_timeout: float) -> type[HeaderTimeoutH11]:
