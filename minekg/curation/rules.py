@@ -1,0 +1,535 @@
+"""The rule engine: each rule of draft_rules.yaml whose trigger matches a sentence hands the match to the
+builder of its statement kind, which finds the actor, dates, figures and other fields around it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from ..errors import MinekgError
+from ..namespaces import ID, MK
+from . import dates, names, quantities
+from .sentences import DraftSentence
+
+RULES_FILE = "draft_rules.yaml"
+RESOLUTION = re.compile(r"\b[Rr]esolution\s+(?:A/RES/)?(\d{2,3}/\d{1,3})\b")
+# A capitalised name (possibly with "of the") right before a verb: a speaker the graph may not know.
+_PROPER = re.compile(r"((?:(?:[A-Z][\w’'.-]+|of|the|for|and)\s+){0,7}[A-Z][\w’'.-]+)\s*,?\s*(?:\w+\s+){0,3}$")
+# A treaty meeting named by ordinal that the graph may not know yet ("Thirty-Fifth Meeting of States Parties").
+MEETING_PHRASE = re.compile(r"\b(?:[A-Z][a-z]+-)?[A-Z][a-z]+ (?:Meeting of (?:the )?States Parties|Review Conference"
+                            r"|Annual Conference of (?:the )?(?:High Contracting Parties|States Parties))\b")
+_PRONOUN = re.compile(r"(?:^|\b)(?:It|it|its|The country|the country|The government|the government|they|They)\b")
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: str
+    trigger: re.Pattern
+    unless: re.Pattern | None
+    set: dict
+    confidence: float
+
+
+@dataclass
+class RuleSet:
+    rules: list[Rule]
+    aliases: dict
+    negation: re.Pattern
+    reporting: re.Pattern
+    according_to: re.Pattern
+    content_kinds: list[tuple[str, re.Pattern]]
+
+
+def _compile(pattern: str, where: str) -> re.Pattern:
+    try:
+        return re.compile(pattern)
+    except re.error as e:
+        raise MinekgError(f"{where}: not a valid regular expression: {e}") from None
+
+
+def load_rules(path: Path | None = None) -> RuleSet:
+    """The rules file (package data by default); a bad rule is a one-line error naming it."""
+    shown = str(path) if path else f"minekg/curation/{RULES_FILE}"
+    text = path.read_text(encoding="utf-8") if path else resources.files(__package__).joinpath(
+        RULES_FILE).read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise MinekgError(f"{shown}{f':{mark.line + 1}' if mark else ''}: not valid YAML") from None
+    rules = []
+    for i, r in enumerate(data.get("rules", [])):
+        where = f"{shown}: rule {r.get('id', i)}"
+        if not {"id", "kind", "trigger", "confidence"} <= set(r):
+            raise MinekgError(f"{where}: needs id, kind, trigger and confidence")
+        if r["kind"] not in BUILDERS:
+            raise MinekgError(f"{where}: unknown kind {r['kind']!r}")
+        rules.append(Rule(r["id"], r["kind"], _compile(r["trigger"], where),
+                          _compile(r["unless"], where) if r.get("unless") else None,
+                          r.get("set", {}), float(r["confidence"])))
+    kinds = [(k["kind"], _compile(k["cue"], shown)) for k in data.get("content_kinds", [])]
+    aliases = {k: data.get(k, {}) for k in ("states", "demonyms", "minetypes")}
+    return RuleSet(rules, aliases, _compile(data["negation"], shown), _compile(data["reporting"], shown),
+                   _compile(data["according_to"], shown), kinds)
+
+
+# ------------------------------------------------------------------ what a sentence offers
+
+
+@dataclass
+class Context:
+    """One sentence with everything the builders look for in it, found once."""
+
+    sentence: DraftSentence
+    actors: list[names.Mention]
+    dates: list[dates.DateMention]
+    figures: list[quantities.Figure]
+    instruments: list[names.Mention]
+    meetings: list[names.Mention]
+    minetypes: list[names.Mention]
+    resolutions: list[tuple[int, int, str]]
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+
+def context(s: DraftSentence, gz: names.Gazetteer) -> Context:
+    text = s.text
+    actors = gz.find(text, "actor")
+    taken = [(m.start, m.end) for m in actors]
+    actors += [m for m in gz.find(text, "demonym") if not any(a < m.end and m.start < b for a, b in taken)]
+    found_dates = dates.find_dates(text)
+    res = [(m.start(), m.end(), m.group(1)) for m in RESOLUTION.finditer(text)]
+    minetypes = gz.find(text, "minetype")
+    skip = [(d.start, d.end) for d in found_dates] + [(a, b) for a, b, _ in res] + [(m.start, m.end) for m in minetypes]
+    skip += [(m.start(), m.end()) for m in re.finditer(r"\[\d+\]|\bArticle \d+|\bProtocol [IVX]+", text)]
+    return Context(s, sorted(actors, key=lambda m: m.start), found_dates, quantities.find_figures(text, skip),
+                   gz.find(text, "instrument"), gz.find(text, "meeting"), minetypes, res)
+
+
+# ------------------------------------------------------------------ a candidate statement
+
+
+@dataclass
+class Candidate:
+    kind: str
+    rule: str
+    confidence: float
+    sentence: DraftSentence
+    props: list[tuple[URIRef, object]] = field(default_factory=list)
+    quantity: quantities.Figure | None = None
+    parts: list[tuple[URIRef, quantities.Figure]] = field(default_factory=list)
+    period: tuple[Literal | None, Literal | None] | None = None
+    covers: tuple[Literal | None, Literal | None] | None = None
+    content: Candidate | None = None
+    proposals: list[tuple[URIRef, URIRef, str]] = field(default_factory=list)  # (IRI, class, label as written)
+
+    def add(self, prop: str, value) -> None:
+        if value is not None:
+            self.props.append((MK[prop], value))
+
+    def value(self, prop: str):
+        return next((v for p, v in self.props if p == MK[prop]), None)
+
+
+@dataclass
+class Doc:
+    """What the drafter knows about the document: its slug, IRI, date and who publishes it."""
+
+    slug: str
+    iri: URIRef
+    last_updated: Literal | None
+    publisher: URIRef | None
+    about: list[URIRef]
+    title: str
+    gz: names.Gazetteer
+
+
+def _subjects(ctx: Context, pos: int) -> list[URIRef]:
+    """The actor(s) a verb at `pos` has as subject: the last actor named before it, with any actors
+    coordinated with it ("Finland and Lithuania", "Finland, Lithuania, and Poland")."""
+    before = [m for m in ctx.actors if m.end <= pos]
+    if not before:
+        return []
+    chain = [before[-1]]
+    for m in reversed(before[:-1]):
+        gap = ctx.text[m.end : chain[0].start]
+        if re.fullmatch(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|-including\s+|\s*-\s*)\s*", gap):
+            chain.insert(0, m)
+        else:
+            break
+    seen: list[URIRef] = []
+    for m in chain:
+        if m.iri not in seen:
+            seen.append(m.iri)
+    return seen
+
+
+def _after(items, pos: int):
+    return [x for x in items if x.start >= pos]
+
+
+def _date_near(ctx: Context, pos: int) -> dates.DateMention | None:
+    after = _after(ctx.dates, pos)
+    if after:
+        return after[0]
+    before = [d for d in ctx.dates if d.end <= pos]
+    return before[-1] if before else None
+
+
+def _negated(rs: RuleSet, ctx: Context, pos: int, rule: Rule) -> bool:
+    return bool(rule.set.get("negated")) or bool(rs.negation.search(ctx.text[max(0, pos - 40) : pos]))
+
+
+def _actors_for(ctx: Context, m: re.Match, doc: Doc) -> list[URIRef]:
+    found = _subjects(ctx, m.start())
+    if not found and _PRONOUN.search(ctx.text[: m.start()]) and len(doc.about) == 1:
+        found = list(doc.about)
+    if not found and m.start() == 0 and len(doc.about) == 1:
+        found = list(doc.about)  # a summary-block line ("Not a State Party") is about the profile's state
+    return [a for a in found if str(a).startswith(ID + "state/")] or found
+
+
+def _attribution(rs: RuleSet, ctx: Context, pos: int, doc: Doc, cand: Candidate) -> None:
+    """Who asserts it: the subject of a reporting verb before the trigger ("Belarus reported that"),
+    the actor of "according to X", else the document's publisher, else a proposed publisher."""
+    head = ctx.text[:pos]
+    rep = list(rs.reporting.finditer(head))
+    speaker = None
+    if rep:
+        subj = _subjects(ctx, rep[-1].start())
+        speaker = subj[0] if subj else None
+    acc = rs.according_to.search(head)
+    if speaker is None and acc:
+        after = _after(ctx.actors, acc.end())
+        speaker = after[0].iri if after else None
+    if speaker is None:
+        speaker = doc.publisher
+    if speaker is None:
+        speaker = names.proposed_iri("agent", f"{doc.slug}-publisher")
+        cand.proposals.append((speaker, MK.Organisation, f"Publisher of {doc.title}"))
+    cand.add("assertedBy", speaker)
+
+
+def _instrument(ctx: Context, pos: int) -> URIRef:
+    after = _after(ctx.instruments, pos)
+    if after:
+        return after[0].iri
+    return ctx.instruments[-1].iri if ctx.instruments else URIRef(ID + "instrument/mbt")
+
+
+def _mine_type(ctx: Context) -> URIRef | None:
+    return ctx.minetypes[0].iri if ctx.minetypes else None
+
+
+# ------------------------------------------------------------------ builders, one per statement kind
+
+
+def treaty_action(rs, rule, ctx, m, doc):
+    out = []
+    when = _date_near(ctx, m.start())
+    for actor in _actors_for(ctx, m, doc):
+        c = Candidate(rule.kind, rule.id, rule.confidence, ctx.sentence)
+        c.add("actor", actor)
+        c.add("instrument", _instrument(ctx, m.start()))
+        c.add("actionType", MK[rule.set["actionType"]])
+        negated = _negated(rs, ctx, m.end(), rule)
+        if negated:
+            c.add("negated", Literal(True))
+        elif when is not None:
+            c.add("date", when.value)
+        else:
+            c.confidence -= 0.2
+        _attribution(rs, ctx, m.start(), doc, c)
+        out.append(c)
+    return out
+
+
+def treaty_status(rs, rule, ctx, m, doc):
+    out = []
+    for actor in _actors_for(ctx, m, doc):
+        c = Candidate(rule.kind, rule.id, rule.confidence, ctx.sentence)
+        c.add("actor", actor)
+        c.add("instrument", _instrument(ctx, m.start()))
+        c.add("status", MK[rule.set["status"]])
+        c.add("asOf", doc.last_updated)
+        _attribution(rs, ctx, m.start(), doc, c)
+        out.append(c)
+    return out
+
+
+def vote(rs, rule, ctx, m, doc):
+    res = [r for r in ctx.resolutions if r[0] >= m.start()] or ctx.resolutions
+    if not res:
+        return []
+    out = []
+    when = _date_near(ctx, m.start())
+    for actor in _actors_for(ctx, m, doc):
+        c = Candidate(rule.kind, rule.id, rule.confidence, ctx.sentence)
+        c.add("actor", actor)
+        number = res[0][2]
+        iri = URIRef(ID + "resolution/A-RES-" + number.replace("/", "-"))
+        iri = doc.gz.resolutions.get(number, iri)
+        if number not in doc.gz.resolutions:
+            c.proposals.append((iri, MK.UNGAResolution, f"UNGA Resolution {number}"))
+        c.add("resolution", iri)
+        c.add("voteValue", MK[rule.set["voteValue"]])
+        c.add("date", when.value if when else None)
+        _attribution(rs, ctx, m.start(), doc, c)
+        out.append(c)
+    return out
+
+
+def meeting_participation(rs, rule, ctx, m, doc):
+    meetings = _after(ctx.meetings, m.start()) or ctx.meetings
+    when = _date_near(ctx, m.start())
+    out = []
+    for actor in _actors_for(ctx, m, doc):
+        c = Candidate(rule.kind, rule.id, rule.confidence, ctx.sentence)
+        c.add("actor", actor)
+        named = MEETING_PHRASE.search(ctx.text, m.start()) or MEETING_PHRASE.search(ctx.text)
+        if meetings:
+            c.add("meeting", meetings[0].iri)
+        elif named:
+            iri = names.proposed_iri("meeting", named.group(0))
+            c.proposals.append((iri, MK.TreatyMeeting, named.group(0)))
+            c.add("meeting", iri)
+            c.confidence -= 0.1
+        elif when is not None:
+            c.period = (when.value, when.until or when.value)
+            c.add("instrument", _instrument(ctx, m.start()))
+        else:
+            continue
+        c.add("attended", Literal(bool(rule.set["attended"])))
+        if "role" in rule.set:
+            c.add("role", MK[rule.set["role"]])
+        if rule.set.get("madeStatement"):
+            c.add("madeStatement", Literal(True))
+        _attribution(rs, ctx, m.start(), doc, c)
+        out.append(c)
+    return out
+
+
+def transparency_report(rs, rule, ctx, m, doc):
+    out = []
+    when = _date_near(ctx, m.start())
+    cover = re.search(r"\bcovering (?:the period )?(?:from )?", ctx.text[m.start():])
+    for actor in _actors_for(ctx, m, doc):
+        c = Candidate(rule.kind, rule.id, rule.confidence, ctx.sentence)
+        c.add("actor", actor)
+        c.add("instrument", _instrument(ctx, m.start()))
+        count = [f for f in _after(ctx.figures, m.start()) if "total of" in ctx.text[max(0, f.start - 12) : f.start]]
+        if count:
+            c.add("reportCount", Literal(count[0].value, datatype=XSD.nonNegativeInteger))
+        covered = _after(ctx.dates, m.start() + cover.end()) if cover else []
+        date_mentions = [d for d in _after(ctx.dates, m.start()) if d not in covered]
+        if date_mentions:
+            c.add("date", date_mentions[0].value)
+        elif when is not None and not covered:
+            c.add("date", when.value)
+        if covered:
+            first = covered[0]
+            end = first.until or (covered[1].value if len(covered) > 1 else first.value)
+            c.covers = (first.value, end)
+        _attribution(rs, ctx, m.start(), doc, c)
+        out.append(c)
+    return out
+
+
+def _breakdown(ctx: Context, after: int) -> list[tuple[URIRef, quantities.Figure]]:
+    """"...: 1,486 PMN mines, 1,687 POMZ-2M mines": each figure followed by a known mine type."""
+    parts = []
+    for f in _after(ctx.figures, after):
+        mt = next((t for t in ctx.minetypes if 0 <= t.start - f.end <= 2), None)
+        if mt is not None and mt.iri != URIRef(ID + "minetype/antipersonnel"):
+            parts.append((mt.iri, f))
+    return parts
+
+
+def quantified(rs, rule, ctx, m, doc):
+    figures = [f for f in ctx.figures if f.start >= m.start() - 40] or ctx.figures
+    if not figures:
+        return []
+    total = figures[0]
+    out = []
+    for actor in _actors_for(ctx, m, doc):
+        c = Candidate(rule.kind, rule.id, rule.confidence, ctx.sentence, quantity=total)
+        c.add("actor", actor)
+        c.add("mineType", _mine_type(ctx) or URIRef(ID + "minetype/antipersonnel"))
+        when = _date_near(ctx, 0)
+        c.add("asOf" if rule.kind != "Destruction" else "date", when.value if when else None)
+        parts = _breakdown(ctx, total.end)
+        if parts and sum(f.value for _, f in parts) == total.value:
+            c.parts = parts
+        _attribution(rs, ctx, m.start(), doc, c)
+        out.append(c)
+    return out
+
+
+def destruction(rs, rule, ctx, m, doc):
+    if rule.set.get("status"):
+        out = []
+        when = _date_near(ctx, m.start())
+        for actor in _actors_for(ctx, m, doc):
+            c = Candidate(rule.kind, rule.id, rule.confidence, ctx.sentence)
+            c.add("actor", actor)
+            c.add("mineType", _mine_type(ctx) or URIRef(ID + "minetype/antipersonnel"))
+            c.add("status", MK[rule.set["status"]])
+            c.add("date", when.value if when else None)
+            _attribution(rs, ctx, m.start(), doc, c)
+            out.append(c)
+        return out
+    return quantified(rs, rule, ctx, m, doc)
+
+
+def production(rs, rule, ctx, m, doc):
+    out = []
+    when = _date_near(ctx, m.start())
+    for actor in _actors_for(ctx, m, doc):
+        c = Candidate(rule.kind, rule.id, rule.confidence, ctx.sentence)
+        c.add("actor", actor)
+        c.add("mineType", _mine_type(ctx))
+        if rule.set.get("negated") or _negated(rs, ctx, m.end(), rule):
+            c.add("negated", Literal(True))
+        if rule.set.get("status"):
+            c.add("status", MK[rule.set["status"]])
+        if rule.set.get("modality"):
+            c.add("modality", MK[rule.set["modality"]])
+        if when and re.search(r"\bsince\s*$", ctx.text[max(0, when.start - 8) : when.start]):
+            c.period = (when.value, None)
+        elif when:
+            c.add("date", when.value)
+        _attribution(rs, ctx, m.start(), doc, c)
+        out.append(c)
+    return out
+
+
+def transfer_policy(rs, rule, ctx, m, doc):
+    out = []
+    when = _date_near(ctx, m.start())
+    for actor in _actors_for(ctx, m, doc):
+        c = Candidate(rule.kind, rule.id, rule.confidence, ctx.sentence)
+        c.add("actor", actor)
+        c.add("scope", MK[rule.set["scope"]])
+        c.add("mineType", _mine_type(ctx))
+        if when:
+            c.period = (when.value, None)
+        _attribution(rs, ctx, m.start(), doc, c)
+        out.append(c)
+    return out
+
+
+def mine_find(rs, rule, ctx, m, doc):
+    c = Candidate(rule.kind, rule.id, rule.confidence, ctx.sentence)
+    c.add("mineType", _mine_type(ctx))
+    figures = _after(ctx.figures, 0)
+    if figures:
+        c.quantity = figures[0]
+    places = [a for a in ctx.actors if a.start > m.start()]
+    if places:
+        c.add("place", places[0].iri)
+    _attribution(rs, ctx, m.start(), doc, c)
+    return [c]
+
+
+def _content(rs: RuleSet, rule: Rule, ctx: Context, pos: int, actor: URIRef | None) -> Candidate:
+    tail = ctx.text[pos:]
+    kind = next((k for k, cue in rs.content_kinds if cue.search(tail)), "Statement")
+    figures = _after(ctx.figures, pos)
+    if kind == "StockpileFigure" and not figures:
+        kind = "Statement"  # a stockpile with no figure is not a figure statement
+    c = Candidate(kind, rule.id, rule.confidence, ctx.sentence,
+                  quantity=figures[0] if kind == "StockpileFigure" else None)
+    c.add("actor", actor)
+    if kind in ("MineUse", "Production", "Transfer", "StockpileFigure"):
+        c.add("mineType", _mine_type(ctx))
+    when = _after(ctx.dates, pos)
+    if when:
+        c.period = (when[0].value, when[0].until or when[0].value)
+    return c
+
+
+def speech_act(rs, rule, ctx, m, doc):
+    """Alleges, accuses, denies, acknowledges: speaker before the verb; accused and content after it."""
+    c = Candidate(rule.kind, rule.id, rule.confidence, ctx.sentence)
+    speakers = _subjects(ctx, m.start())
+    speaker = speakers[0] if speakers else None
+    if speaker is None:
+        proper = _PROPER.search(ctx.text[: m.start()])
+        if proper and not _PRONOUN.fullmatch(proper.group(1).split()[0]):
+            label = re.sub(r"^(?:The|the)\s+", "", proper.group(1).strip())
+            speaker = names.proposed_iri("agent", label)
+            c.proposals.append((speaker, MK.Actor, label))
+            c.confidence -= 0.2
+    if speaker is None:
+        return []
+    c.add("assertedBy", speaker)
+    accused = next((a.iri for a in _after(ctx.actors, m.end()) if a.iri != speaker), None)
+    if rule.kind == "Allegation":
+        if accused is None:
+            return []
+        c.add("accused", accused)
+        c.content = _content(rs, rule, ctx, m.end(), accused)
+    else:
+        c.content = _content(rs, rule, ctx, m.end(), speaker if rule.kind != "Assessment" else accused)
+    when = [d for d in ctx.dates if d.end <= m.start()]
+    if when:
+        c.add("assertedOn", when[-1].value)
+    meetings = ctx.meetings
+    if meetings:
+        c.add("assertedAt", meetings[0].iri)
+    return [c]
+
+
+def assessment(rs, rule, ctx, m, doc):
+    """The publisher's own finding: "could not confirm", "is not aware of", "expressed concern"."""
+    c = Candidate(rule.kind, rule.id, rule.confidence, ctx.sentence)
+    c.add("assessment", MK[rule.set["assessment"]])
+    subject = _subjects(ctx, m.start())
+    target = next((a.iri for a in _after(ctx.actors, m.end())), None)
+    if subject and subject[0] != doc.publisher and not str(subject[0]).startswith(ID + "agent/"):
+        target = target or subject[0]  # "Russia is not known to have": the state is what is assessed
+    c.add("assertedBy", doc.publisher if doc.publisher is not None else (subject[0] if subject else None))
+    if c.value("assertedBy") is None:
+        return []
+    c.content = _content(rs, rule, ctx, m.end(), target)
+    if c.content.kind == "Statement" and target is None:
+        return []
+    return [c]
+
+
+BUILDERS = {
+    "TreatyAction": treaty_action, "TreatyStatus": treaty_status, "Vote": vote,
+    "MeetingParticipation": meeting_participation, "TransparencyReport": transparency_report,
+    "RetainedMines": quantified, "StockpileFigure": quantified, "Destruction": destruction,
+    "Production": production, "TransferPolicy": transfer_policy, "MineFind": mine_find,
+    "Allegation": speech_act, "Denial": speech_act, "Acknowledgement": speech_act, "Assessment": assessment,
+}
+
+def apply(rs: RuleSet, doc: Doc, sentence: DraftSentence) -> list[Candidate]:
+    """Every candidate the rules make of one sentence; one per kind, actor and speaker at most."""
+    ctx = context(sentence, doc.gz)
+    found: list[Candidate] = []
+    seen: set[tuple] = set()
+    for rule in rs.rules:
+        m = rule.trigger.search(ctx.text)
+        if m is None or (rule.unless is not None and rule.unless.search(ctx.text)):
+            continue
+        for c in BUILDERS[rule.kind](rs, rule, ctx, m, doc):
+            key = (c.kind, str(sorted(rule.set.items())), c.value("actor"),
+                   c.value("assertedBy") if c.kind in SPEECH else None)
+            if key not in seen:
+                seen.add(key)
+                found.append(c)
+    return found
+
+
+SPEECH = {"Allegation", "Denial", "Acknowledgement", "Assessment"}
