@@ -45,6 +45,7 @@ class Mention:
 class Gazetteer:
     names: dict[str, dict[str, URIRef]] = field(default_factory=dict)  # category -> name -> IRI
     resolutions: dict[str, URIRef] = field(default_factory=dict)  # "66/29" -> res:A-RES-66-29
+    state_of: dict[URIRef, URIRef] = field(default_factory=dict)  # a government body -> its state
     _patterns: dict[str, re.Pattern] = field(default_factory=dict)
 
     def add(self, category: str, name: str, iri: URIRef) -> None:
@@ -61,7 +62,7 @@ class Gazetteer:
                 return None
             flags = re.IGNORECASE if category == "minetype" else 0
             self._patterns[category] = re.compile(
-                r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?:s|es)?(?![\w-])", flags)
+                r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?:s|es)?(?!\w|-[A-Z0-9])", flags)
         return self._patterns[category]
 
     def find(self, text: str, category: str) -> list[Mention]:
@@ -109,11 +110,39 @@ def gazetteer(project: Project, aliases: dict) -> Gazetteer:
             category = _CLASS_CATEGORY.get(cls)
             if category:
                 gz.add(category, str(o), s)
+    _add_body_variants(gz, g, aliases)
     for res, number in sorted(g.subject_objects(MK.resolutionNumber)):
         gz.resolutions[str(number)] = res
     for name, local in sorted(aliases.get("minetypes", {}).items()):
         gz.add("minetype", name, URIRef(ID + "minetype/" + local))
     return gz
+
+
+def _add_body_variants(gz: Gazetteer, g: Graph, aliases: dict) -> None:
+    """A state's ministry as news writes it: "Ministry of Defense of Azerbaijan" is also "Azerbaijan's
+    Ministry of Defense" and "Azerbaijani Ministry of Defense"; "Russian Foreign Ministry" is also
+    "Russia's Foreign Ministry"."""
+    state_names: dict[str, set[str]] = {}
+    for name, iri in gz.names.get("actor", {}).items():
+        if str(iri).startswith(str(ST)):
+            state_names.setdefault(str(iri)[len(str(ST)):], set()).add(name)
+    demonyms: dict[str, set[str]] = {}
+    for name, code in aliases.get("demonyms", {}).items():
+        demonyms.setdefault(code, set()).add(name)
+    for body, state in sorted(g.subject_objects(MK.bodyOf)):
+        gz.state_of[body] = state
+        code = str(state)[len(str(ST)):]
+        own, adjectives = sorted(state_names.get(code, ())), sorted(demonyms.get(code, ()))
+        for label in sorted(str(x) for p in (RDFS.label, SKOS.altLabel) for x in g.objects(body, p)):
+            heads = [label[: -len(f" of {n}")] for n in own if label.endswith(f" of {n}")]
+            heads += [label[len(a) + 1 :] for a in adjectives if label.startswith(a + " ")]
+            heads += [h.replace("Ministry", "Minister", 1) for h in heads if h.startswith("Ministry ")]
+            for head in heads:
+                for n in own:
+                    gz.add("actor", f"{n}’s {head}", body)
+                    gz.add("actor", f"{n}'s {head}", body)
+                for a in adjectives:
+                    gz.add("actor", f"{a} {head}", body)
 
 
 def slugify(text: str) -> str:

@@ -151,6 +151,8 @@ class Doc:
     about: list[URIRef]
     title: str
     gz: names.Gazetteer
+    last_speaker: URIRef | None = None  # who "he", "she" or "it" before a speech verb most likely is
+    last_said: Literal | None = None  # and when they said it
 
 
 def _subjects(ctx: Context, pos: int) -> list[URIRef]:
@@ -177,8 +179,14 @@ def _after(items, pos: int):
     return [x for x in items if x.start >= pos]
 
 
-def _date_near(ctx: Context, pos: int) -> dates.DateMention | None:
-    after = _after(ctx.dates, pos)
+def _since(ctx: Context, d: dates.DateMention) -> bool:
+    return bool(re.search(r"\bsince\s+$", ctx.text[max(0, d.start - 8) : d.start]))
+
+
+def _date_near(ctx: Context, pos: int, since: bool = False) -> dates.DateMention | None:
+    """The date a verb at `pos` most likely has: the first after it (not a "since" date, which starts a
+    period, unless asked), else the last before it."""
+    after = [d for d in _after(ctx.dates, pos) if since or not _since(ctx, d)]
     if after:
         return after[0]
     before = [d for d in ctx.dates if d.end <= pos]
@@ -241,12 +249,11 @@ def treaty_action(rs, rule, ctx, m, doc):
         c.add("actor", actor)
         c.add("instrument", _instrument(ctx, m.start()))
         c.add("actionType", MK[rule.set["actionType"]])
-        negated = _negated(rs, ctx, m.end(), rule)
-        if negated:
+        if _negated(rs, ctx, m.end(), rule):
             c.add("negated", Literal(True))
-        elif when is not None:
+        if when is not None:
             c.add("date", when.value)
-        else:
+        elif not c.value("negated"):
             c.confidence -= 0.2
         _attribution(rs, ctx, m.start(), doc, c)
         out.append(c)
@@ -392,7 +399,7 @@ def destruction(rs, rule, ctx, m, doc):
 
 def production(rs, rule, ctx, m, doc):
     out = []
-    when = _date_near(ctx, m.start())
+    when = _date_near(ctx, m.start(), since=True)
     for actor in _actors_for(ctx, m, doc):
         c = Candidate(rule.kind, rule.id, rule.confidence, ctx.sentence)
         c.add("actor", actor)
@@ -403,6 +410,9 @@ def production(rs, rule, ctx, m, doc):
             c.add("status", MK[rule.set["status"]])
         if rule.set.get("modality"):
             c.add("modality", MK[rule.set["modality"]])
+        counted = [f for f in _after(ctx.figures, m.end()) if f.start - m.end() <= 12]
+        if counted:
+            c.quantity = counted[0]  # "has produced at least 10 types of ..."
         if when and re.search(r"\bsince\s*$", ctx.text[max(0, when.start - 8) : when.start]):
             c.period = (when.value, None)
         elif when:
@@ -414,7 +424,7 @@ def production(rs, rule, ctx, m, doc):
 
 def transfer_policy(rs, rule, ctx, m, doc):
     out = []
-    when = _date_near(ctx, m.start())
+    when = _date_near(ctx, m.start(), since=True)
     for actor in _actors_for(ctx, m, doc):
         c = Candidate(rule.kind, rule.id, rule.confidence, ctx.sentence)
         c.add("actor", actor)
@@ -457,11 +467,26 @@ def _content(rs: RuleSet, rule: Rule, ctx: Context, pos: int, actor: URIRef | No
     return c
 
 
+def _is_person(iri: URIRef) -> bool:
+    return str(iri).startswith(ID + "person/")
+
+
 def speech_act(rs, rule, ctx, m, doc):
     """Alleges, accuses, denies, acknowledges: speaker before the verb; accused and content after it."""
     c = Candidate(rule.kind, rule.id, rule.confidence, ctx.sentence)
     speakers = _subjects(ctx, m.start())
     speaker = speakers[0] if speakers else None
+    head = ctx.text[: m.start()]
+    if speakers and re.search(r"\b(?:but|and)\s+(?:has|have|had|did|does|do)?\s*(?:not\s+)?$", head):
+        speaker = _subjects(ctx, ctx.actors[0].end)[0]  # "X accused Y ... but has not responded": X
+    pronoun = re.search(r"\b(?:([Ii]t|[Tt]hey)|[Hh]e|[Ss]he)\s+(?:\w+\s+){0,2}$", head)
+    inherited = None
+    # "it" and "they" stand for a state or body, "he" and "she" for a person
+    if pronoun and doc.last_speaker is not None and bool(pronoun.group(1)) == _is_person(doc.last_speaker):
+        pronoun = None
+    if speaker is None and pronoun and doc.last_speaker is not None:
+        speaker, inherited = doc.last_speaker, doc.last_said  # "Moreover, it alleged": the speaker before
+        c.confidence -= 0.1
     if speaker is None:
         proper = _PROPER.search(ctx.text[: m.start()])
         if proper and not _PRONOUN.fullmatch(proper.group(1).split()[0]):
@@ -472,7 +497,8 @@ def speech_act(rs, rule, ctx, m, doc):
     if speaker is None:
         return []
     c.add("assertedBy", speaker)
-    accused = next((a.iri for a in _after(ctx.actors, m.end()) if a.iri != speaker), None)
+    side = doc.gz.state_of.get(speaker, speaker)
+    accused = next((a.iri for a in _after(ctx.actors, m.end()) if doc.gz.state_of.get(a.iri, a.iri) != side), None)
     if rule.kind == "Allegation":
         if accused is None:
             return []
@@ -481,8 +507,14 @@ def speech_act(rs, rule, ctx, m, doc):
     else:
         c.content = _content(rs, rule, ctx, m.end(), speaker if rule.kind != "Assessment" else accused)
     when = [d for d in ctx.dates if d.end <= m.start()]
+    dated = [d for d in ctx.dates if re.search(r"\b(?:dated|on)\s+$", ctx.text[max(0, d.start - 7) : d.start])]
     if when:
         c.add("assertedOn", when[-1].value)
+    elif dated:
+        c.add("assertedOn", dated[0].value)
+    elif inherited is not None:
+        c.add("assertedOn", inherited)
+    doc.last_speaker, doc.last_said = speaker, c.value("assertedOn")
     meetings = ctx.meetings
     if meetings:
         c.add("assertedAt", meetings[0].iri)
@@ -511,7 +543,8 @@ BUILDERS = {
     "MeetingParticipation": meeting_participation, "TransparencyReport": transparency_report,
     "RetainedMines": quantified, "StockpileFigure": quantified, "Destruction": destruction,
     "Production": production, "TransferPolicy": transfer_policy, "MineFind": mine_find,
-    "Allegation": speech_act, "Denial": speech_act, "Acknowledgement": speech_act, "Assessment": assessment,
+    "Allegation": speech_act, "Denial": speech_act, "Acknowledgement": speech_act, "NonResponse": speech_act,
+    "Assessment": assessment,
 }
 
 def apply(rs: RuleSet, doc: Doc, sentence: DraftSentence) -> list[Candidate]:
@@ -532,4 +565,4 @@ def apply(rs: RuleSet, doc: Doc, sentence: DraftSentence) -> list[Candidate]:
     return found
 
 
-SPEECH = {"Allegation", "Denial", "Acknowledgement", "Assessment"}
+SPEECH = {"Allegation", "Denial", "Acknowledgement", "Assessment", "NonResponse"}
