@@ -111,6 +111,11 @@ def gazetteer(project: Project, aliases: dict) -> Gazetteer:
             if category:
                 gz.add(category, str(o), s)
     _add_body_variants(gz, g, aliases)
+    for person, post in sorted(g.subject_objects(MK.holdsPost)):
+        where = g.value(post, MK.postIn)  # a post is in a body of a state, or in the state itself
+        state = gz.state_of.get(where, where)
+        if state is not None and str(state).startswith(str(ST)):
+            gz.state_of[person] = state
     for res, number in sorted(g.subject_objects(MK.resolutionNumber)):
         gz.resolutions[str(number)] = res
     for name, local in sorted(aliases.get("minetypes", {}).items()):

@@ -24,6 +24,8 @@ _PROPER = re.compile(r"((?:(?:[A-Z][\wâ€™'.-]+|of|the|for|and)\s+){0,7}[A-Z][\wâ
 # A treaty meeting named by ordinal that the graph may not know yet ("Thirty-Fifth Meeting of States Parties").
 MEETING_PHRASE = re.compile(r"\b(?:[A-Z][a-z]+-)?[A-Z][a-z]+ (?:Meeting of (?:the )?States Parties|Review Conference"
                             r"|Annual Conference of (?:the )?(?:High Contracting Parties|States Parties))\b")
+NOT_NAMES = {"He", "She", "It", "They", "We", "I", "This", "That", "These", "Those", "However", "Moreover", "But",
+             "And", "In", "On", "At", "Since", "After", "Before", "Separately", "Meanwhile", "Also", "Officials"}
 _PRONOUN = re.compile(r"(?:^|\b)(?:It|it|its|The country|the country|The government|the government|they|They)\b")
 
 
@@ -126,6 +128,7 @@ class Candidate:
     sentence: DraftSentence
     props: list[tuple[URIRef, object]] = field(default_factory=list)
     quantity: quantities.Figure | None = None
+    unknown_quantity: URIRef | None = None  # the qualifier of a figure the source says it lacks
     parts: list[tuple[URIRef, quantities.Figure]] = field(default_factory=list)
     period: tuple[Literal | None, Literal | None] | None = None
     covers: tuple[Literal | None, Literal | None] | None = None
@@ -155,9 +158,15 @@ class Doc:
     last_said: Literal | None = None  # and when they said it
 
 
+_SECOND_VERB = re.compile(r"\bbut\s+(?:has|have|had|did|does|do)?\s*(?:not\s+)?$")
+
+
 def _subjects(ctx: Context, pos: int) -> list[URIRef]:
     """The actor(s) a verb at `pos` has as subject: the last actor named before it, with any actors
-    coordinated with it ("Finland and Lithuania", "Finland, Lithuania, and Poland")."""
+    coordinated with it ("Finland and Lithuania", "Finland, Lithuania, and Poland"); for a second verb
+    ("X inherited ... from Y but has not provided"), the sentence's first actor."""
+    if ctx.actors and ctx.actors[0].end <= pos and _SECOND_VERB.search(ctx.text[:pos]):
+        pos = ctx.actors[0].end
     before = [m for m in ctx.actors if m.end <= pos]
     if not before:
         return []
@@ -199,6 +208,10 @@ def _negated(rs: RuleSet, ctx: Context, pos: int, rule: Rule) -> bool:
 
 def _actors_for(ctx: Context, m: re.Match, doc: Doc) -> list[URIRef]:
     found = _subjects(ctx, m.start())
+    if not found and re.search(r"\b(?:were|was|have been|has been|had been)\s+$", ctx.text[: m.start()]):
+        # a passive ("300,000 mines were destroyed ... before Belarus joined"): the state named after it
+        after = [a.iri for a in _after(ctx.actors, m.end()) if str(a.iri).startswith(ID + "state/")]
+        found = after[:1] or list(doc.about)[:1] if len(doc.about) == 1 or after else []
     if not found and _PRONOUN.search(ctx.text[: m.start()]) and len(doc.about) == 1:
         found = list(doc.about)
     if not found and m.start() == 0 and len(doc.about) == 1:
@@ -361,7 +374,22 @@ def _breakdown(ctx: Context, after: int) -> list[tuple[URIRef, quantities.Figure
     return parts
 
 
+def unknown_figure(rs, rule, ctx, m, doc):
+    """"The size of its stockpile is not known": a figure statement whose quantity is only a qualifier."""
+    out = []
+    for actor in _actors_for(ctx, m, doc) or [a.iri for a in ctx.actors[:1]]:
+        c = Candidate(rule.kind, rule.id, rule.confidence, ctx.sentence, unknown_quantity=MK[rule.set["qualifier"]])
+        c.add("actor", actor)
+        c.add("mineType", _mine_type(ctx) or URIRef(ID + "minetype/antipersonnel"))
+        c.add("asOf", doc.last_updated)
+        _attribution(rs, ctx, m.start(), doc, c)
+        out.append(c)
+    return out
+
+
 def quantified(rs, rule, ctx, m, doc):
+    if rule.set.get("qualifier"):
+        return unknown_figure(rs, rule, ctx, m, doc)
     figures = [f for f in ctx.figures if f.start >= m.start() - 40] or ctx.figures
     if not figures:
         return []
@@ -474,11 +502,11 @@ def _is_person(iri: URIRef) -> bool:
 def speech_act(rs, rule, ctx, m, doc):
     """Alleges, accuses, denies, acknowledges: speaker before the verb; accused and content after it."""
     c = Candidate(rule.kind, rule.id, rule.confidence, ctx.sentence)
+    if rule.set.get("speaker") == "after":  # "According to Armenia, ..."
+        return _according_to(rs, rule, ctx, m, doc, c)
     speakers = _subjects(ctx, m.start())
     speaker = speakers[0] if speakers else None
     head = ctx.text[: m.start()]
-    if speakers and re.search(r"\b(?:but|and)\s+(?:has|have|had|did|does|do)?\s*(?:not\s+)?$", head):
-        speaker = _subjects(ctx, ctx.actors[0].end)[0]  # "X accused Y ... but has not responded": X
     pronoun = re.search(r"\b(?:([Ii]t|[Tt]hey)|[Hh]e|[Ss]he)\s+(?:\w+\s+){0,2}$", head)
     inherited = None
     # "it" and "they" stand for a state or body, "he" and "she" for a person
@@ -489,7 +517,7 @@ def speech_act(rs, rule, ctx, m, doc):
         c.confidence -= 0.1
     if speaker is None:
         proper = _PROPER.search(ctx.text[: m.start()])
-        if proper and not _PRONOUN.fullmatch(proper.group(1).split()[0]):
+        if proper and proper.group(1).split()[0] not in NOT_NAMES:
             label = re.sub(r"^(?:The|the)\s+", "", proper.group(1).strip())
             speaker = names.proposed_iri("agent", label)
             c.proposals.append((speaker, MK.Actor, label))
@@ -498,6 +526,8 @@ def speech_act(rs, rule, ctx, m, doc):
         return []
     c.add("assertedBy", speaker)
     side = doc.gz.state_of.get(speaker, speaker)
+    if rule.set.get("own_side"):
+        return _own_act(rs, rule, ctx, m, doc, c, speaker, side)
     accused = next((a.iri for a in _after(ctx.actors, m.end()) if doc.gz.state_of.get(a.iri, a.iri) != side), None)
     if rule.kind == "Allegation":
         if accused is None:
@@ -521,6 +551,35 @@ def speech_act(rs, rule, ctx, m, doc):
     return [c]
 
 
+def _according_to(rs, rule, ctx, m, doc, c):
+    after = _after(ctx.actors, m.end())
+    if not after:
+        return []
+    speaker = after[0].iri
+    side = doc.gz.state_of.get(speaker, speaker)
+    accused = next((a.iri for a in after[1:] if doc.gz.state_of.get(a.iri, a.iri) != side), None)
+    content = _content(rs, rule, ctx, after[0].end, accused)
+    if accused is None or content.kind == "Statement":
+        return []
+    c.add("assertedBy", speaker)
+    c.add("accused", accused)
+    c.content = content
+    return [c]
+
+
+def _own_act(rs, rule, ctx, m, doc, c, speaker, side):
+    """"X told ... that X's soldiers emplaced mines": X acknowledges an act of its own side."""
+    after = _after(ctx.actors, m.end())
+    if not after or doc.gz.state_of.get(after[0].iri, after[0].iri) != side or side is None:
+        return []
+    content = _content(rs, rule, ctx, m.end(), after[0].iri)
+    if content.kind not in ("MineUse", "Production", "Transfer") or _negated(rs, ctx, m.end(), rule):
+        return []
+    c.add("assertedBy", speaker)
+    c.content = content
+    return [c]
+
+
 def assessment(rs, rule, ctx, m, doc):
     """The publisher's own finding: "could not confirm", "is not aware of", "expressed concern"."""
     c = Candidate(rule.kind, rule.id, rule.confidence, ctx.sentence)
@@ -529,7 +588,11 @@ def assessment(rs, rule, ctx, m, doc):
     target = next((a.iri for a in _after(ctx.actors, m.end())), None)
     if subject and subject[0] != doc.publisher and not str(subject[0]).startswith(ID + "agent/"):
         target = target or subject[0]  # "Russia is not known to have": the state is what is assessed
-    c.add("assertedBy", doc.publisher if doc.publisher is not None else (subject[0] if subject else None))
+    judge = subject[0] if subject and str(subject[0]).startswith(ID + "agent/") else doc.publisher
+    said = [d for d in ctx.dates if d.end <= m.start()]
+    if said:
+        c.add("assertedOn", said[-1].value)
+    c.add("assertedBy", judge if judge is not None else (subject[0] if subject else None))
     if c.value("assertedBy") is None:
         return []
     c.content = _content(rs, rule, ctx, m.end(), target)

@@ -60,6 +60,11 @@ def _body(g: Graph, iri: URIRef, c: Candidate) -> None:
         g.add((iri, p, v))
     if c.quantity is not None:
         g.add((iri, MK.quantity, _quantity(g, URIRef(f"{iri}-quantity"), c.quantity)))
+    if c.unknown_quantity is not None:
+        q = URIRef(f"{iri}-quantity")
+        g.add((q, RDF.type, MK.Quantity))
+        g.add((q, MK.qualifier, c.unknown_quantity))
+        g.add((iri, MK.quantity, q))
     for i, (mt, figure) in enumerate(c.parts, 1):
         part = URIRef(f"{iri}-part-{i}")
         g.add((part, RDF.type, MK.BreakdownItem))
