@@ -129,7 +129,7 @@ def test_profile_phrasings_give_the_fields(own):
     assert (g.value(covers, MK.start), g.value(covers, MK.end)) == (Literal("2028", datatype=XSD.gYear),
                                                                     Literal("2029", datatype=XSD.gYear))
     assert g.value(g.value(report, MK.evidence), MK.footnote) == URIRef(ID + "footnote/test-profile-2030-1")
-    stock = _one(g, "StockpileFigure", actor=mng)
+    stock = _one(g, "StockpileFigure", actor=mng, assertedBy=mng)  # "Mongolia declared a stockpile of ..."
     q = g.value(stock, MK.quantity)
     assert (g.value(q, MK.value).toPython(), g.value(q, MK.qualifier)) == (12000, MK.Approximately)
     destroyed = _one(g, "Destruction", actor=mng, date=Literal("2029", datatype=XSD.gYear))
@@ -138,6 +138,15 @@ def test_profile_phrasings_give_the_fields(own):
     parts = {(g.value(p, MK.mineType), g.value(g.value(p, MK.quantity), MK.value).toPython())
              for p in g.objects(retained, MK.part)}
     assert parts == {(URIRef(ID + "minetype/PMN"), 700), (URIRef(ID + "minetype/OZM-72"), 500)}
+    per_type = {g.value(s, MK.mineType): g.value(g.value(s, MK.quantity), MK.value).toPython()
+                for s in _candidates(g, "Destruction") if g.value(s, MK.date) == Literal("2030", datatype=XSD.gYear)}
+    assert per_type[URIRef(ID + "minetype/PMN")] == 450  # a list of figures by type without a total
+    mon = URIRef(ID + "minetype/proposed-mon-type")
+    assert per_type[mon] == 300 and g.value(mon, MK.proposedLabel) == Literal("MON-type")
+    unknown = _one(g, "StockpileFigure", actor=mng, assertedBy=URIRef(ID + "agent/monitor"),
+                   asOf=Literal("2030-06-01", datatype=XSD.date))
+    assert g.value(g.value(unknown, MK.quantity), MK.qualifier) == MK.UnknownQuantity
+    assert g.value(g.value(unknown, MK.quantity), MK.value) is None
     _one(g, "Production", actor=mng, negated=Literal(True))
     finding = _one(g, "Assessment", assessment=MK.Unconfirmed, assertedBy=URIRef(ID + "agent/monitor"))
     content = g.value(finding, MK.content)
@@ -156,6 +165,9 @@ def test_agency_phrasings_and_unknown_names_become_proposals(own):
     assert g.value(g.value(content, MK.period), MK.start) == Literal("2030-05", datatype=XSD.gYearMonth)
     denial = _one(g, "Denial", assertedBy=ukr)
     assert g.value(denial, MK.respondsTo) == allegation and g.value(denial, MK.content) == content
+    silent = _one(g, "NonResponse")  # "X has not responded": X's non-response, X proposed as a new actor
+    borduria = g.value(silent, MK.assertedBy)
+    assert borduria == URIRef(ID + "agent/proposed-borduria") and g.value(borduria, MK.proposedEntity) == Literal(True)
     withdrawal = _one(g, "TreatyAction", actor=URIRef(ST + "POL"), actionType=MK.WithdrawalAnnouncement,
                       date=Literal("2030-03-20", datatype=XSD.date))
     publisher = g.value(withdrawal, MK.assertedBy)  # the report names no publisher: proposed, not invented

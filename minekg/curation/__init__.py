@@ -36,6 +36,7 @@ def _document(project: Project, slug: str, gz: names.Gazetteer) -> tuple[rules.D
     updated = g.value(iri, MK.lastUpdated)
     doc = rules.Doc(slug, iri, updated if isinstance(updated, Literal) else None, g.value(iri, DCTERMS.publisher),
                     sorted(g.objects(iri, MK.aboutActor)), str(g.value(iri, DCTERMS.title) or slug), gz)
+    doc.text = text
     return doc, text
 
 

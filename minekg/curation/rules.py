@@ -97,6 +97,7 @@ class Context:
     meetings: list[names.Mention]
     minetypes: list[names.Mention]
     resolutions: list[tuple[int, int, str]]
+    paragraph_date: dates.DateMention | None = None  # the last date of the paragraph's earlier sentences
 
     @property
     def text(self) -> str:
@@ -156,8 +157,12 @@ class Doc:
     gz: names.Gazetteer
     last_speaker: URIRef | None = None  # who "he", "she" or "it" before a speech verb most likely is
     last_said: Literal | None = None  # and when they said it
+    paragraph_date: dates.DateMention | None = None
+    previous_end: int = 0
+    text: str = ""  # the document's text, to see where paragraphs end
 
 
+PASSIVE = re.compile(r"\b(?:were|was|have been|has been|had been|would be|will be)\s+(?:also\s+|\w+ly\s+)?$")
 _SECOND_VERB = re.compile(r"\bbut\s+(?:has|have|had|did|does|do)?\s*(?:not\s+)?$")
 
 
@@ -208,7 +213,7 @@ def _negated(rs: RuleSet, ctx: Context, pos: int, rule: Rule) -> bool:
 
 def _actors_for(ctx: Context, m: re.Match, doc: Doc) -> list[URIRef]:
     found = _subjects(ctx, m.start())
-    if not found and re.search(r"\b(?:were|was|have been|has been|had been)\s+$", ctx.text[: m.start()]):
+    if not found and PASSIVE.search(ctx.text[: m.start()]):
         # a passive ("300,000 mines were destroyed ... before Belarus joined"): the state named after it
         after = [a.iri for a in _after(ctx.actors, m.end()) if str(a.iri).startswith(ID + "state/")]
         found = after[:1] or list(doc.about)[:1] if len(doc.about) == 1 or after else []
@@ -364,13 +369,24 @@ def transparency_report(rs, rule, ctx, m, doc):
     return out
 
 
-def _breakdown(ctx: Context, after: int) -> list[tuple[URIRef, quantities.Figure]]:
-    """"...: 1,486 PMN mines, 1,687 POMZ-2M mines": each figure followed by a known mine type."""
+_MODEL = re.compile(r"\s+([A-Z][A-Z0-9]+(?:-[A-Za-z0-9]+)*)\b")
+GENERIC_TYPES = {URIRef(ID + "minetype/antipersonnel"), URIRef(ID + "minetype/landmine")}
+
+
+def _breakdown(ctx: Context, after: int, proposals: list | None = None) -> list[tuple[URIRef, quantities.Figure]]:
+    """"...: 1,486 PMN mines, 1,687 POMZ-2M mines": each figure followed by a mine model, known or (a
+    capitalised model name the graph lacks, "MON-type") proposed into `proposals`."""
     parts = []
     for f in _after(ctx.figures, after):
         mt = next((t for t in ctx.minetypes if 0 <= t.start - f.end <= 2), None)
-        if mt is not None and mt.iri != URIRef(ID + "minetype/antipersonnel"):
+        if mt is not None and mt.iri not in GENERIC_TYPES:
             parts.append((mt.iri, f))
+            continue
+        model = _MODEL.match(ctx.text, f.end)
+        if model and proposals is not None:
+            iri = names.proposed_iri("minetype", model.group(1))
+            proposals.append((iri, MK.MineType, model.group(1)))
+            parts.append((iri, f))
     return parts
 
 
@@ -394,18 +410,43 @@ def quantified(rs, rule, ctx, m, doc):
     if not figures:
         return []
     total = figures[0]
+    forecast = re.search(r"\b(?:would|will) be\s+(?:\w+ly\s+)?$", ctx.text[: m.start()])
+    proposed: list = []
+    listed = _breakdown(ctx, total.start - 1, proposed)
+    if len(listed) >= 2 and listed[0][1] == total:
+        return _per_type(rs, rule, ctx, m, doc, listed, proposed)  # "5,536 MON-type and 200,826 OZM-72 mines": no total
     out = []
     for actor in _actors_for(ctx, m, doc):
         c = Candidate(rule.kind, rule.id, rule.confidence, ctx.sentence, quantity=total)
         c.add("actor", actor)
         c.add("mineType", _mine_type(ctx) or URIRef(ID + "minetype/antipersonnel"))
         when = _date_near(ctx, 0)
+        if when is None and ctx.paragraph_date is not None:
+            when = ctx.paragraph_date  # "From 2003 to 2006, ... A total of 217,133 were destroyed"
+            c.confidence -= 0.15
         c.add("asOf" if rule.kind != "Destruction" else "date", when.value if when else None)
+        if forecast:
+            c.add("modality", MK.Forecast)
         parts = _breakdown(ctx, total.end)
         if parts and sum(f.value for _, f in parts) == total.value:
             c.parts = parts
         _attribution(rs, ctx, m.start(), doc, c)
         out.append(c)
+    return out
+
+
+def _per_type(rs, rule, ctx, m, doc, listed, proposed):
+    out = []
+    when = _date_near(ctx, 0)
+    for actor in _actors_for(ctx, m, doc):
+        for mt, figure in listed:
+            c = Candidate(rule.kind, rule.id, rule.confidence - 0.1, ctx.sentence, quantity=figure)
+            c.add("actor", actor)
+            c.add("mineType", mt)
+            c.proposals = [p for p in proposed if p[0] == mt]
+            c.add("asOf" if rule.kind != "Destruction" else "date", when.value if when else None)
+            _attribution(rs, ctx, m.start(), doc, c)
+            out.append(c)
     return out
 
 
@@ -613,6 +654,13 @@ BUILDERS = {
 def apply(rs: RuleSet, doc: Doc, sentence: DraftSentence) -> list[Candidate]:
     """Every candidate the rules make of one sentence; one per kind, actor and speaker at most."""
     ctx = context(sentence, doc.gz)
+    if "\n" not in doc.text[doc.previous_end : sentence.start]:
+        ctx.paragraph_date = doc.paragraph_date
+    else:
+        doc.paragraph_date = None
+    doc.previous_end = sentence.end
+    if ctx.dates:
+        doc.paragraph_date = ctx.dates[-1]
     found: list[Candidate] = []
     seen: set[tuple] = set()
     for rule in rs.rules:
@@ -620,7 +668,7 @@ def apply(rs: RuleSet, doc: Doc, sentence: DraftSentence) -> list[Candidate]:
         if m is None or (rule.unless is not None and rule.unless.search(ctx.text)):
             continue
         for c in BUILDERS[rule.kind](rs, rule, ctx, m, doc):
-            key = (c.kind, str(sorted(rule.set.items())), c.value("actor"),
+            key = (c.kind, str(sorted(rule.set.items())), c.value("actor"), c.value("mineType"),
                    c.value("assertedBy") if c.kind in SPEECH else None)
             if key not in seen:
                 seen.add(key)

@@ -24,7 +24,9 @@ def _local(iri: URIRef | None) -> str:
 
 def statement_iri(doc: Doc, c: Candidate) -> URIRef:
     who = c.value("actor") or c.value("assertedBy")
-    return URIRef(S[f"{doc.slug}-draft-{c.sentence.start:06d}-{c.rule}-{_local(who)}"])
+    # one sentence can give a rule several candidates for one actor (a figure per mine type)
+    what = f"-{_local(c.value('mineType'))}" if c.quantity is not None and c.rule.startswith("figure-") else ""
+    return URIRef(S[f"{doc.slug}-draft-{c.sentence.start:06d}-{c.rule}-{_local(who)}{what}"])
 
 
 def _quote_anchor(text: str, quote: str, start: int) -> str | None:
