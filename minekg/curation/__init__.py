@@ -66,7 +66,7 @@ def draft(project: Project, slug: str) -> Graph:
                 g.add((iri, MK.respondsTo, allegation))
             else:
                 content = URIRef(f"{iri}-content")
-                writer._body(g, content, c.content)
+                writer.body(g, content, c.content)
             if c.kind == "Allegation":
                 answered.setdefault((c.value("accused"), c.content.kind), (iri, content))
         writer.add_candidate(g, doc, text, c, iri, content)
@@ -74,5 +74,5 @@ def draft(project: Project, slug: str) -> Graph:
 
 
 def write(project: Project, slug: str, graph: Graph) -> Path:
-    doc = rules.Doc(slug, URIRef(DOC[slug]), None, None, [], slug, names.Gazetteer())
-    return writer.write(project, doc, graph)
+    """graph_data/drafts/SLUG.ttl (atomically), which the build never loads."""
+    return writer.write(project, slug, graph)

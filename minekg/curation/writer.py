@@ -56,7 +56,8 @@ def _quantity(g: Graph, node: URIRef, figure) -> URIRef:
     return node
 
 
-def _body(g: Graph, iri: URIRef, c: Candidate) -> None:
+def body(g: Graph, iri: URIRef, c: Candidate) -> None:
+    """The statement's own triples: type, fields, quantity, breakdown, periods, and the proposals it needs."""
     g.add((iri, RDF.type, MK[c.kind]))
     for p, v in c.props:
         g.add((iri, p, v))
@@ -82,7 +83,7 @@ def _body(g: Graph, iri: URIRef, c: Candidate) -> None:
 
 
 def add_candidate(g: Graph, doc: Doc, text: str, c: Candidate, iri: URIRef, content: URIRef | None) -> None:
-    _body(g, iri, c)
+    body(g, iri, c)
     g.add((iri, MK.draftRule, Literal(c.rule)))
     g.add((iri, MK.draftConfidence, Literal(Decimal(str(round(max(c.confidence, 0.05), 2))), datatype=XSD.decimal)))
     if content is not None:
@@ -113,14 +114,14 @@ def new_graph() -> Graph:
     return g
 
 
-def serialize(g: Graph, doc: Doc) -> str:
-    header = (f"# Draft statements for {doc.slug}, proposed by `minekg draft {doc.slug}` (not loaded by the build).\n"
+def serialize(g: Graph, slug: str) -> str:
+    header = (f"# Draft statements for {slug}, proposed by `minekg draft {slug}` (not loaded by the build).\n"
               "# Review each candidate, fix or delete it, then move what stands into graph_data/statements/.\n")
     return header + g.serialize(format="turtle")
 
 
-def write(project: Project, doc: Doc, g: Graph) -> Path:
+def write(project: Project, slug: str, g: Graph) -> Path:
     """graph_data/drafts/SLUG.ttl, whole or not at all."""
-    path = project.graph_data / "drafts" / f"{doc.slug}.ttl"
-    atomic.write_text(path, serialize(g, doc))
+    path = project.graph_data / "drafts" / f"{slug}.ttl"
+    atomic.write_text(path, serialize(g, slug))
     return path
