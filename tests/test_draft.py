@@ -172,6 +172,10 @@ def test_agency_phrasings_and_unknown_names_become_proposals(own):
                       date=Literal("2030-03-20", datatype=XSD.date))
     publisher = g.value(withdrawal, MK.assertedBy)  # the report names no publisher: proposed, not invented
     assert g.value(publisher, MK.proposedEntity) == Literal(True)
+    for code in ("FIN", "EST"):  # coordinated subjects: each state plans, and says so, for itself
+        state = URIRef(ST + code)
+        _one(g, "Production", actor=state, assertedBy=state, modality=MK.Planned,
+             date=Literal("2031", datatype=XSD.gYear))
     # nothing the graph knows is proposed again
     assert all(not str(s).startswith(ST) for s in g.subjects(MK.proposedEntity, None))
 

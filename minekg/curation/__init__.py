@@ -3,7 +3,8 @@
 This subpackage owns turning a source document into candidate statements for a curator to review:
 sentences (the coverage splitter, with footnotes), names (resolution against the graph's labels and ISO
 3166), dates and quantities (the genre's formats, at the precision given), rules (draft_rules.yaml and
-the engine that applies it) and writer (Turtle in graph_data/drafts/, which the build never loads).
+the engine that applies it; model and builders, one per statement kind) and writer (Turtle in
+graph_data/drafts/, which the build never loads).
 Library API: draft(project, slug) -> rdflib.Graph, and write(project, slug, graph) -> path.
 """
 

@@ -92,7 +92,8 @@ def _attribution(rs: RuleSet, ctx: Context, pos: int, doc: Doc, cand: Candidate)
     speaker = None
     if rep:
         subj = _subjects(ctx, rep[-1].start())
-        speaker = subj[0] if subj else None
+        # "Finland and Lithuania have announced ...": each speaks for itself
+        speaker = cand.value("actor") if cand.value("actor") in subj else (subj[0] if subj else None)
     acc = rs.according_to.search(head)
     if speaker is None and acc:
         after = _after(ctx.actors, acc.end())
