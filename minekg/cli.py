@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .errors import MinekgError
+from .namespaces import MK
 from .project import Project
 
 
@@ -93,6 +94,19 @@ def coverage_cmd(fmt: str) -> None:
             click.echo(f"uncovered {r.document} [{s.start}:{s.end}]: {s.text}")
         for x in r.unused_exclusions:
             click.echo(f"unused exclusion {r.document}: {x}")
+
+
+@main.command("draft")
+@click.argument("slug")
+@handled
+def draft_cmd(slug: str) -> None:
+    """Propose candidate statements for every sentence of doc:SLUG into graph_data/drafts/SLUG.ttl."""
+    from .curation import draft, write
+
+    project = Project.default()
+    graph = draft(project, slug)
+    path = write(project, slug, graph)
+    click.echo(f"drafted {project.rel(path)}: {len(set(graph.subjects(MK.draftRule, None)))} candidate statements")
 
 
 def _store_options(fn: Callable) -> Callable:

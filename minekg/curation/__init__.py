@@ -1,0 +1,79 @@
+"""Curation helpers: `minekg draft`, the statement drafter.
+
+This subpackage owns turning a source document into candidate statements for a curator to review:
+sentences (the coverage splitter, with footnotes), names (resolution against the graph's labels and ISO
+3166), dates and quantities (the genre's formats, at the precision given), rules (draft_rules.yaml and
+the engine that applies it; model and builders, one per statement kind) and writer (Turtle in
+graph_data/drafts/, which the build never loads).
+Library API: draft(project, slug) -> rdflib.Graph, and write(project, slug, graph) -> path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+
+from ..errors import MinekgError
+from ..loading import parse_turtle, read_text
+from ..namespaces import DCTERMS, DOC, MK
+from ..project import Project
+from . import names, rules, sentences, writer
+
+SPEECH_ACTS = rules.SPEECH
+
+
+def _document(project: Project, slug: str, gz: names.Gazetteer) -> tuple[rules.Doc, str]:
+    path = project.sources / "sources.ttl"
+    g = parse_turtle(path, project.rel(path))
+    iri = URIRef(DOC[slug])
+    rel = g.value(iri, MK.sourceFile)
+    if rel is None:
+        known = ", ".join(sorted(str(d).rsplit("/", 1)[-1] for d in g.subjects(MK.sourceFile, None)))
+        raise MinekgError(f"doc:{slug}: no such document in {project.rel(path)} (known: {known})")
+    if str(rel).endswith(".csv"):
+        raise MinekgError(f"doc:{slug}: a reference table, not a text to draft from")
+    text = read_text(project.graph_data / str(rel), project.rel(project.graph_data / str(rel)))
+    updated = g.value(iri, MK.lastUpdated)
+    doc = rules.Doc(slug, iri, updated if isinstance(updated, Literal) else None, g.value(iri, DCTERMS.publisher),
+                    sorted(g.objects(iri, MK.aboutActor)), str(g.value(iri, DCTERMS.title) or slug), gz)
+    doc.text = text
+    return doc, text
+
+
+def candidates(project: Project, slug: str, rule_set: rules.RuleSet | None = None):
+    """The document, its text and its candidates, in text order."""
+    rs = rule_set or rules.load_rules()
+    gz = names.gazetteer(project, rs.aliases)
+    doc, text = _document(project, slug, gz)
+    found = []
+    for s in sentences.split(text):
+        found.extend(rules.apply(rs, doc, s))
+    return doc, text, found
+
+
+def draft(project: Project, slug: str) -> Graph:
+    """Candidate statements for every sentence of doc:SLUG, as a graph in the curated model."""
+    doc, text, found = candidates(project, slug)
+    g = writer.new_graph()
+    answered: dict[tuple, tuple[URIRef, URIRef]] = {}  # (accused, content kind) -> (allegation, content)
+    for c in found:
+        iri = writer.statement_iri(doc, c)
+        content = None
+        if c.content is not None:
+            key = (c.value("assertedBy"), c.content.kind)
+            if c.kind == "Denial" and key in answered:
+                allegation, content = answered[key]
+                g.add((iri, MK.respondsTo, allegation))
+            else:
+                content = URIRef(f"{iri}-content")
+                writer.body(g, content, c.content)
+            if c.kind == "Allegation":
+                answered.setdefault((c.value("accused"), c.content.kind), (iri, content))
+        writer.add_candidate(g, doc, text, c, iri, content)
+    return g
+
+
+def write(project: Project, slug: str, graph: Graph) -> Path:
+    """graph_data/drafts/SLUG.ttl (atomically), which the build never loads."""
+    return writer.write(project, slug, graph)
