@@ -72,7 +72,7 @@ class Assembled:
 def _load_dir(asm: Assembled, folder: Path, graph_name, pattern: str = "*.ttl") -> None:
     for path in sorted(folder.glob(pattern)):
         shown = asm.project.rel(path)
-        g = parse_turtle(path, shown)
+        g = parse_turtle(path, shown, strict=True)
         name = graph_name(path)
         asm.graphs.setdefault(name, Graph())
         asm.graphs[name] += g
