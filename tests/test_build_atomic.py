@@ -22,8 +22,8 @@ from minekg.build import build
 from minekg.project import Project
 
 MINEKG = str(Path(sys.executable).parent / "minekg")
-RENAMES = "rename,renameat,renameat2"
-UNLINKS = "unlink,unlinkat,rmdir"
+RENAMES = "/^rename"  # rename, renameat, renameat2: whichever the architecture has
+UNLINKS = "/^(unlink|unlinkat|rmdir)$"
 LABEL = 'rdfs:label "Aleh Shloma"@en'
 
 
