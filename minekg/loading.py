@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime
+import calendar
 import logging
 import re
 import warnings
@@ -84,6 +84,7 @@ _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _TZ = r"(Z|[+-]\d{2}:\d{2})?"
 _DATE = re.compile(rf"-?\d{{4,}}-\d{{2}}-\d{{2}}{_TZ}")
 _YEAR_MONTH = re.compile(rf"-?\d{{4,}}-\d{{2}}{_TZ}")
+_YEAR_MONTH_PART = re.compile(r"-?\d{4,}-\d{2}")
 _YEAR = re.compile(rf"-?\d{{4,}}{_TZ}")
 _DATE_TIME = re.compile(rf"-?\d{{4,}}-\d{{2}}-\d{{2}}T\d{{2}}:\d{{2}}:\d{{2}}(\.\d+)?{_TZ}")
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -91,12 +92,12 @@ _DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 def _calendar(value: str) -> bool:
-    """True if the YYYY-MM-DD at the start of `value` (a year of four digits) is a real day."""
-    try:
-        datetime.date.fromisoformat(value[:10])
-    except ValueError:
+    """True if the year-month-day `value` starts with is a real day (any year: XSD allows 0044 BC, 12000)."""
+    m = re.match(r"(-?\d{4,})-(\d{2})-(\d{2})", value)
+    if not m:
         return False
-    return True
+    year, month, day = (int(g) for g in m.groups())
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(2000 if calendar.isleap(year) else 2001, month)[1]
 
 
 def _clock(value: str) -> bool:
@@ -118,7 +119,7 @@ _HINTS = {"date": "for a day use \"{v}\"^^xsd:date", "gYearMonth": "for a month 
 
 def _date_problem(value: str, datatype: str, pattern: re.Pattern, form: str) -> str | None:
     if pattern.fullmatch(value):
-        if datatype == "gYear" or _calendar(value if datatype != "gYearMonth" else value[:7] + "-01"):
+        if datatype == "gYear" or _calendar(value if datatype == "date" else _YEAR_MONTH_PART.match(value)[0] + "-01"):
             return None
         return f"not a real calendar {'month' if datatype == 'gYearMonth' else 'date'} ({form})"
     meant = _which_date(value)
