@@ -113,6 +113,7 @@ def test_a_second_build_waits_for_one_stopped_at_its_swap(fixture_tree):
         assert second.stderr.readline() == "minekg: another build is running (writing build/); waiting for it\n"
         tracee = int(Path(f"/proc/{first.pid}/task/{first.pid}/children").read_text().split()[0])
         while first.poll() is None:  # SIGCONT until strace has stopped it and lets it go on
+            assert time.monotonic() < deadline, "the stopped build never went on"
             os.kill(tracee, signal.SIGCONT)
             try:
                 first.wait(timeout=1)
