@@ -17,6 +17,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.seed import seed_root
+
 ROOT = Path(__file__).resolve().parent.parent
 MINEKG = str(Path(sys.executable).with_name("minekg"))  # the console script, as a user runs it
 
@@ -39,7 +41,7 @@ class ServeServer:
         self.output = ""
 
     def start(self, wait: float = 120.0) -> ServeServer:
-        env = dict(os.environ, MINEKG_ROOT=str(ROOT), PYTHONUNBUFFERED="1")
+        env = dict(os.environ, MINEKG_ROOT=str(seed_root()), PYTHONUNBUFFERED="1")
         # Output goes to a file, never a pipe nobody reads (a full pipe would block the server).
         self._log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
         self.proc = subprocess.Popen(
