@@ -186,6 +186,7 @@ def list_queries(fmt: str) -> None:
 
 
 # ---- commands that live in their own modules are registered here, one line each
+from .curation.intake_cli import add_source_command  # noqa: E402
 from .export import export_command  # noqa: E402
 from .map_cli import map_command  # noqa: E402
 from .push import push_command  # noqa: E402
@@ -199,6 +200,7 @@ main.add_command(import_register_command)
 main.add_command(serve_cli.serve)
 main.add_command(viz_command)
 main.add_command(map_command)
+main.add_command(add_source_command)
 
 
 if __name__ == "__main__":  # pragma: no cover
