@@ -91,6 +91,9 @@ def coverage_cmd(fmt: str) -> None:
     for r in results:
         for s in r.uncovered:
             click.echo(f"uncovered {r.document} [{s.start}:{s.end}]: {s.text}")
+        for p in r.partial:
+            click.echo(f"partly covered {r.document} [{p.sentence.start}:{p.sentence.end}] "
+                       f"{100 * p.share:.0f}% of its characters: {p.sentence.text}")
         for x in r.unused_exclusions:
             click.echo(f"unused exclusion {r.document}: {x}")
 
