@@ -189,6 +189,7 @@ def list_queries(fmt: str) -> None:
 
 
 # ---- commands that live in their own modules are registered here, one line each
+from .curation.check_cli import check_command  # noqa: E402
 from .curation.intake_cli import add_source_command  # noqa: E402
 from .export import export_command  # noqa: E402
 from .map_cli import map_command  # noqa: E402
@@ -204,6 +205,7 @@ main.add_command(serve_cli.serve)
 main.add_command(viz_command)
 main.add_command(map_command)
 main.add_command(add_source_command)
+main.add_command(check_command)
 
 
 if __name__ == "__main__":  # pragma: no cover
