@@ -22,7 +22,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 
 from .. import atomic, states
 from ..errors import MinekgError
-from ..loading import parse_turtle
+from ..loading import parse_turtle, read_bytes
 from ..namespaces import DOC, MK, PREFIXES, SCHEMA, ST, shorten
 from ..project import Project
 
@@ -81,12 +81,7 @@ class Added:
 
 def receive(path: Path, shown: str) -> Received:
     """Classify and convert the file: plain UTF-8 text as it is, HTML and PDF to text; else refuse."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise MinekgError(f"{shown}: file not found") from None
-    except OSError as e:
-        raise MinekgError(f"{shown}: cannot read: {e.strerror}") from None
+    data = read_bytes(path, shown)
     if not data.strip():
         raise MinekgError(f"{shown}: empty file; nothing written")
     if data.startswith(b"%PDF-"):
