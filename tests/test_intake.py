@@ -250,3 +250,18 @@ def test_the_new_terms_are_declared(fixture_tree):
                  MK.originalFile, MK.originalSha256, MK.originalMediaType):
         assert (term, RDF.type, None) in g, term
     assert (MK.TreatyBodyPage, URIRef("http://www.w3.org/2000/01/rdf-schema#subClassOf"), MK.SourceDocument) in g
+
+
+def test_the_check_reports_an_original_that_changed_after_intake(fixture_tree, tmp_path):
+    (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
+    assert cli(fixture_tree, str(tmp_path / "page.html"), "--type", "treaty-body-page", "--title", "Summary",
+               "--publisher", "ag:un", "--date", "2024").exit_code == 0
+    g = description(fixture_tree)
+    original = fixture_tree / "graph_data" / str(g.value(DOC["summary"], MK.originalFile))
+    original.write_bytes(PAGE.replace("destroyed", "retained").encode("utf-8"))
+    result = CliRunner().invoke(main, ["check", "summary"], env={"MINEKG_ROOT": str(fixture_tree)})
+    assert result.exit_code == 1, result.output
+    rel = original.relative_to(fixture_tree)
+    assert (f"  graph_data/sources/sources.ttl: doc:summary mk:originalSha256: original file {rel} has SHA-256 "
+            in result.output)
+    assert "[original kept unchanged]" in result.output

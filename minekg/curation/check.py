@@ -8,6 +8,7 @@ Exit 0 when nothing is violated, 1 when something is, 2 when the build itself fa
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,6 +108,25 @@ def _similar(asm: building.Assembled, files: list[str]) -> list[tuple[str, Simil
     return [(building._where(asm, f.entity, [asm.origin.get(f.entity, files[0])]), f) for f in found]
 
 
+def _original_unchanged(project: Project, asm: building.Assembled, doc: URIRef) -> list[Finding]:
+    """The original a text was extracted from (a web page, a PDF) must still be the bytes recorded: the
+    build reads only the text, so this is where an edited or lost original shows."""
+    reference = asm.graphs[building.REFERENCE_GRAPH]
+    rel, expected = reference.value(doc, MK.originalFile), reference.value(doc, MK.originalSha256)
+    if rel is None:
+        return []
+    path = project.graph_data / str(rel)
+    where = asm.origin.get(doc, "graph_data/sources")
+    if not path.is_file():
+        message = f"original file graph_data/{rel} not found"
+    else:
+        actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        if expected is not None and actual == str(expected):
+            return []
+        message = f"original file graph_data/{rel} has SHA-256 {actual[:12]}…, not the recorded {str(expected)[:12]}…"
+    return [Finding("Violation", shorten(str(doc)), "mk:originalSha256", message, "original kept unchanged", where)]
+
+
 def check(slug: str, project: Project | None = None) -> CheckReport:
     project = project or Project.default()
     asm = building.assemble(project)
@@ -122,6 +142,7 @@ def check(slug: str, project: Project | None = None) -> CheckReport:
     statements = {s for s, ev in data.subject_objects(MK.evidence) if (ev, MK.source, doc) in data}
     result = CheckReport(shorten(str(doc)), shown_files, len(statements), sum(len(g) for g in asm.graphs.values()))
     result.findings = [f for f in report.findings if f.focus in concerned or f.file in files]
+    result.findings = _original_unchanged(project, asm, doc) + result.findings
     result.similar = _similar(asm, files) if files else []
     is_table = (doc, RDF.type, MK.ReferenceTable) in data or str(data.value(doc, MK.sourceFile)).endswith(".csv")
     if not is_table:
