@@ -265,3 +265,11 @@ def test_the_check_reports_an_original_that_changed_after_intake(fixture_tree, t
     assert (f"  graph_data/sources/sources.ttl: doc:summary mk:originalSha256: original file {rel} has SHA-256 "
             in result.output)
     assert "[original kept unchanged]" in result.output
+
+
+def test_a_reference_table_keeps_its_csv_suffix(fixture_tree, tmp_path):
+    (tmp_path / "table.csv").write_text("state,status\nExamplestan,test row\n", encoding="utf-8")
+    assert cli(fixture_tree, str(tmp_path / "table.csv"), "--type", "reference-table", "--title", "Test table",
+               "--publisher", "ag:monitor", "--date", "unknown").exit_code == 0
+    rel = str(description(fixture_tree).value(DOC["test-table"], MK.sourceFile))
+    assert rel.startswith("sources/005_") and rel.endswith(".csv")

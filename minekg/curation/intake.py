@@ -39,6 +39,9 @@ DESCRIPTION_FILE = "sources.ttl"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body")
+# Plain text keeps these suffixes (a reference table stays .csv, which coverage and the register read as a
+# table); any other plain text is stored as .txt.
+TEXT_SUFFIXES = (".txt", ".csv", ".tsv", ".md")
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ class Received:
     text: bytes
     original: bytes | None = None
     media_type: str | None = None  # of the original
-    extension: str | None = None
+    extension: str | None = None  # of the original where converted, else of the plain text file kept
 
 
 @dataclass
@@ -97,7 +100,7 @@ def receive(path: Path, shown: str) -> Received:
         line = data[: e.start].count(b"\n") + 1
         raise MinekgError(f"{shown}:{line}: not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); "
                           "save the file as UTF-8; nothing written") from None
-    return Received(data)
+    return Received(data, extension=path.suffix.lower().lstrip(".") if path.suffix.lower() in TEXT_SUFFIXES else None)
 
 
 def _looks_like_html(data: bytes) -> bool:
@@ -323,7 +326,8 @@ def _write(project: Project, doc: URIRef, meta: Metadata, publisher, republisher
            current: str, existing: Graph) -> Added:
     number = _next_number(project)
     sha = hashlib.sha256(received.text).hexdigest()
-    files = {"text": f"sources/{number:03d}_{sha[:16]}.txt", "sha256": sha}
+    suffix = received.extension if received.original is None and received.extension else "txt"
+    files = {"text": f"sources/{number:03d}_{sha[:16]}.{suffix}", "sha256": sha}
     if received.original is not None:
         osha = hashlib.sha256(received.original).hexdigest()
         files.update(original=f"sources/{number:03d}_{osha[:16]}.{received.extension}", original_sha256=osha,
