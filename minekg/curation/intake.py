@@ -22,7 +22,7 @@ from rdflib.namespace import DCTERMS, RDF, XSD
 
 from .. import atomic, states
 from ..errors import MinekgError
-from ..loading import parse_turtle, read_bytes
+from ..loading import parse_turtle, read_bytes, read_text
 from ..namespaces import DOC, MK, PREFIXES, SCHEMA, ST, shorten
 from ..project import Project
 
@@ -189,7 +189,7 @@ def _expand(value: str) -> URIRef:
     return URIRef(value)
 
 
-def _agent(project: Project, option: str, value: str, defined: set) -> URIRef:
+def _agent(option: str, value: str, defined: set) -> URIRef:
     """An agent the reference data defines (or a state by its ISO code): never a new name typed in passing."""
     iri = _expand(value)
     if str(iri).startswith(str(ST)):
@@ -275,7 +275,7 @@ def describe(doc: URIRef, meta: Metadata, publisher: URIRef | None, republisher:
     return g
 
 
-def appended_description(current: str, existing: Graph, block: Graph) -> str:
+def appended_description(current: str, block: Graph) -> str:
     """sources.ttl with the new document's block appended: rdflib's Turtle for it, under the file's own
     prefixes (the existing descriptions and their comments are left as they are)."""
     for prefix, ns in PREFIXES.items():  # minekg's usual prefixes where the file has none of its own
@@ -310,12 +310,12 @@ def add_source(path: Path, meta: Metadata, project: Project | None = None) -> Ad
         raise MinekgError(f"--slug {slug}: use lower-case letters, digits and single hyphens")
     date_literal(meta.date)  # checked before anything is read or written
     defined = _defined(project)
-    publisher = _agent(project, "--publisher", meta.publisher, defined) if meta.publisher else None
-    republisher = _agent(project, "--republisher", meta.republisher, defined) if meta.republisher else None
-    about = [_agent(project, "--about", a, defined) for a in meta.about]
+    publisher = _agent("--publisher", meta.publisher, defined) if meta.publisher else None
+    republisher = _agent("--republisher", meta.republisher, defined) if meta.republisher else None
+    about = [_agent("--about", a, defined) for a in meta.about]
     received = receive(path, shown)
     description_path = project.sources / DESCRIPTION_FILE
-    current = description_path.read_text(encoding="utf-8")
+    current = read_text(description_path, project.rel(description_path))
     existing = parse_turtle(description_path, project.rel(description_path))
     doc = DOC[slug]
     _refuse_duplicates(project, _descriptions(project), doc, received, shown)
@@ -333,7 +333,7 @@ def _write(project: Project, doc: URIRef, meta: Metadata, publisher, republisher
         files.update(original=f"sources/{number:03d}_{osha[:16]}.{received.extension}", original_sha256=osha,
                      media_type=received.media_type or "")
     block = describe(doc, meta, publisher, republisher, about, files)
-    text = appended_description(current, existing, block)
+    text = appended_description(current, block)
     _check_parses(text, existing, block, project)
     added = Added(shorten(str(doc)), f"graph_data/{files['text']}", sha,
                   f"graph_data/{files['original']}" if "original" in files else None, files.get("original_sha256"))
