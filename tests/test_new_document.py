@@ -67,6 +67,7 @@ def grown(tmp_path_factory) -> Path:
                 "--title", "Deminers finish survey of former training range", "--publisher-unknown",
                 "--date", "2025-06")
     assert added.exit_code == 0, added.output
+    (tree / "added.txt").write_text(added.output, encoding="utf-8")  # which file the text became
     (tree / "graph_data" / "statements" / f"{SLUG}.ttl").write_text(STATEMENTS, encoding="utf-8")
     return tree
 
@@ -118,8 +119,10 @@ def test_a_broken_quote_in_the_new_document_fails_its_check(grown, tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("found 42", "found 24"), encoding="utf-8")
     result = cli(tree, "check", SLUG)
     assert result.exit_code == 1, result.output
+    text_file = next(line.split()[2] for line in (grown / "added.txt").read_text(encoding="utf-8").splitlines()
+                     if line.startswith("added "))
     assert (f"  graph_data/statements/{SLUG}.ttl: s:{SLUG}-find mk:evidence: quote not found in "
-            f"graph_data/sources/005_") in result.output
+            f"{text_file}: ") in result.output
     assert "first difference at character 14 of the quote, which has \"2\" (U+0032) where the text has \"4\"" \
         in result.output
     assert result.output.rstrip().endswith("does not conform: 1 violations, 2 warnings")
