@@ -19,6 +19,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from . import atomic, evidence, oxi, register, states
+from .curation import diagnose
 from .errors import MinekgError
 from .loading import parse_turtle, read_text
 from .namespaces import GRAPH, ID, MK, ST, expand, shorten
@@ -53,6 +54,7 @@ class Assembled:
     sources: dict[URIRef, SourceText] = field(default_factory=dict)
     quote_problems: list[evidence.QuoteProblem] = field(default_factory=list)
     namespaces: dict[str, dict[str, URIRef]] = field(default_factory=dict)  # file -> its prefixes
+    described: dict[Node, list[str]] = field(default_factory=dict)  # subject -> data files typing or naming it
 
     def union(self) -> Graph:
         g = Graph()
@@ -79,6 +81,9 @@ def _load_dir(asm: Assembled, folder: Path, graph_name, pattern: str = "*.ttl") 
         asm.files[shown] = name
         for s in g.subjects(unique=True):
             asm.origin.setdefault(s, shown)
+            # Described = typed or named here; other files may add to it (an alias, a marking).
+            if name != ONTOLOGY_GRAPH and ((s, RDF.type, None) in g or (s, RDFS.label, None) in g):
+                asm.described.setdefault(s, []).append(shown)
         asm.namespaces[shown] = dict(g.namespaces())
 
 
@@ -143,6 +148,15 @@ def _check_terms(asm: Assembled, declared: set[Node]) -> None:
                     and o not in typed and p != RDF.type):
                 raise MinekgError(f"{_where(asm, o, [f])}: {shorten(str(o))} is used but never defined "
                                   "(no rdf:type for it in graph_data/; a typo?)")
+
+
+def _check_described_once(asm: Assembled) -> None:
+    """An entity is described in one file, so that two curators never give it two different accounts."""
+    twice = diagnose.described_twice(asm.described)
+    if twice:
+        iri, first, second = twice
+        raise MinekgError(f"{_where(asm, iri, [second])}: {shorten(str(iri))} is also described in "
+                          f"{_where(asm, iri, [first])}; describe each entity in one file and refer to it elsewhere")
 
 
 def _add_states(asm: Assembled) -> None:
@@ -278,7 +292,8 @@ def _ground_evidence(asm: Assembled) -> None:
             hits = evidence.locate(src.text, str(quote), prefix and str(prefix), suffix and str(suffix))
             if not hits:
                 asm.quote_problems.append(evidence.QuoteProblem(
-                    label, f"quote not found in {src.file}: \"{_clip(str(quote))}\"; closest passage: "
+                    label, f"quote not found in {src.file}: \"{_clip(str(quote))}\"; "
+                    f"{diagnose.describe_mismatch(src.text, str(quote))}; closest passage: "
                     f"\"{_clip(evidence.closest_passage(src.text, str(quote)))}\""))
                 continue
             if len(hits) > 1:
@@ -458,6 +473,7 @@ def assemble(project: Project | None = None, derive: bool = True) -> Assembled:
     _load_dir(asm, project.reference, lambda p: REFERENCE_GRAPH)
     _load_dir(asm, project.sources, lambda p: REFERENCE_GRAPH)
     _load_dir(asm, project.statements, lambda p: document_graph(p.stem))
+    _check_described_once(asm)
     ontology = asm.graphs[ONTOLOGY_GRAPH]
     _check_terms(asm, _declared_terms(ontology))
     _add_states(asm)
@@ -513,8 +529,9 @@ def build(project: Project | None = None, out: Path | None = None) -> dict:
     if asm.quote_problems:
         first = asm.quote_problems[0]
         more = f" (and {len(asm.quote_problems) - 1} more quote problems)" if len(asm.quote_problems) > 1 else ""
-        file = asm.origin.get(URIRef(expand(first.statement)), "graph_data")
-        raise MinekgError(f"{file}: {first.statement}: {first.message}{more}")
+        iri = URIRef(expand(first.statement))
+        where = _where(asm, iri, [asm.origin.get(iri, "graph_data")])
+        raise MinekgError(f"{where}: {first.statement}: {first.message}{more}")
     summary = summarize(asm)
     lines = oxi.nquads_lines(asm.quads())
     with atomic.replace_dir(out or project.build) as tmp:

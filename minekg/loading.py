@@ -19,15 +19,21 @@ from rdflib.term import Node
 from .errors import MinekgError
 
 
-def read_text(path: Path, shown: str | None = None) -> str:
-    """The file's text, decoded strictly as UTF-8 (sources are quoted against these exact characters)."""
+def read_bytes(path: Path, shown: str | None = None) -> bytes:
+    """The file's bytes; a missing or unreadable file is a one-line error naming it."""
     shown = shown or str(path)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise MinekgError(f"{shown}: file not found") from None
     except OSError as e:
         raise MinekgError(f"{shown}: cannot read: {e.strerror}") from None
+
+
+def read_text(path: Path, shown: str | None = None) -> str:
+    """The file's text, decoded strictly as UTF-8 (sources are quoted against these exact characters)."""
+    shown = shown or str(path)
+    data = read_bytes(path, shown)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
