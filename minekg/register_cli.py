@@ -10,7 +10,7 @@ import click
 from .cli import handled
 from .errors import MinekgError
 from .project import Project
-from .register import import_register
+from .register import ImportResult, import_register
 from .treaties import import_treaty_table
 
 
@@ -27,14 +27,19 @@ def import_register_command(file: Path, readme: Path | None) -> None:
     """
     project = Project.default()
     result = import_register(file, project, shown=str(file), readme=readme)
+    _report(file, project, result)
+    if result.problems:
+        sys.exit(1)
+
+
+def _report(file: Path, project: Project, result: ImportResult) -> None:
+    """The rejected rows on stderr, then what was imported; nothing usable is an error."""
     for line in result.problem_lines():
         click.echo(line, err=True)
     if not result.rows:
         raise MinekgError(f"{file}: no usable row ({len(result.problems)} rejected); nothing imported")
     click.echo(f"imported {result.rows} rows of {file} as {result.statements} statements into "
                f"{project.rel(project.graph_data)}/ ({len(result.problems)} rows rejected)")
-    if result.problems:
-        sys.exit(1)
 
 
 @click.command("import-treaty-status")
@@ -51,12 +56,7 @@ def import_treaty_status_command(file: Path, readme: Path | None) -> None:
     """
     project = Project.default()
     result = import_treaty_table(file, project, shown=str(file), readme=readme)
-    for line in result.problem_lines():
-        click.echo(line, err=True)
-    if not result.rows:
-        raise MinekgError(f"{file}: no usable row ({len(result.problems)} rejected); nothing imported")
-    click.echo(f"imported {result.rows} rows of {file} as {result.statements} statements into "
-               f"{project.rel(project.graph_data)}/ ({len(result.problems)} rows rejected)")
+    _report(file, project, result)
     for instrument, kinds in (result.by_instrument or {}).items():
         click.echo(f"  {instrument}: " + ", ".join(f"{kind} {n}" for kind, n in kinds.items()))
     if result.problems:
