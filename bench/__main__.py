@@ -13,7 +13,7 @@ from pathlib import Path
 
 from minekg import atomic
 
-from . import export, queries_bench, serve_load, viz
+from . import export, queries_bench, serve_load, treaties_bench, viz
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
 
@@ -22,6 +22,7 @@ SECTIONS: list[tuple[str, Callable[[], str]]] = [
     ("export", export.section),
     ("viz", viz.section),
     ("serve", serve_load.section),
+    ("treaties", treaties_bench.section),
 ]
 
 
