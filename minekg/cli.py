@@ -117,10 +117,11 @@ def draft_cmd(slug: str) -> None:
 def carry_cmd(old: str, new: str, fmt: str) -> None:
     """Carry doc:OLD's statements forward to its next edition doc:NEW, into graph_data/drafts/NEW.ttl."""
     from .curation import carry
+    from .curation.carry import write
 
     project = Project.default()
-    report = carry.carry(project, old, new)
-    carry.write(project, report)
+    report = carry(project, old, new)
+    write(project, report)
     click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False) if fmt == "json" else report.to_table(),
                nl=fmt == "json")
 
@@ -134,7 +135,7 @@ def diff_cmd(old: str, new: str, fmt: str) -> None:
     """What changed between two editions: the curated statements of doc:OLD and doc:NEW, paired."""
     from .curation import diff
 
-    report = diff.diff(Project.default(), old, new)
+    report = diff(Project.default(), old, new)
     click.echo({"json": report.to_json_text, "csv": report.to_csv, "table": report.to_table}[fmt](), nl=False)
 
 

@@ -5,7 +5,9 @@ sentences (the coverage splitter, with footnotes), names (resolution against the
 3166), dates and quantities (the genre's formats, at the precision given), rules (draft_rules.yaml and
 the engine that applies it; model and builders, one per statement kind) and writer (Turtle in
 graph_data/drafts/, which the build never loads).
-Library API: draft(project, slug) -> rdflib.Graph, and write(project, slug, graph) -> path.
+Library API: draft(project, slug) -> rdflib.Graph, and write(project, slug, graph) -> path; for a
+profile's next edition (carry.py, diff.py), carry(project, old, new) -> CarryReport and
+diff(project, old, new) -> DiffReport, both with .to_json().
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from ..project import Project
 from . import names, rules, sentences, writer
 
 SPEECH_ACTS = rules.SPEECH
+__all__ = ["CarryReport", "DiffReport", "candidates", "carry", "diff", "draft", "write"]
 
 
 def _document(project: Project, slug: str, gz: names.Gazetteer) -> tuple[rules.Doc, str]:
@@ -77,3 +80,9 @@ def draft(project: Project, slug: str) -> Graph:
 def write(project: Project, slug: str, graph: Graph) -> Path:
     """graph_data/drafts/SLUG.ttl (atomically), which the build never loads."""
     return writer.write(project, slug, graph)
+
+
+# (last: they build on the drafter's modules; as functions, they shadow their modules' names here, so
+# reach the rest of the modules by `from minekg.curation.carry import write`)
+from .carry import CarryReport, carry  # noqa: E402
+from .diff import DiffReport, diff  # noqa: E402
