@@ -16,27 +16,16 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
-from ..errors import MinekgError
-from ..loading import parse_turtle, read_text
-from ..namespaces import DCTERMS, DOC, MK
+from ..namespaces import DCTERMS, MK
 from ..project import Project
-from . import names, rules, sentences, writer
+from . import editions, names, rules, sentences, writer
 
 SPEECH_ACTS = rules.SPEECH
 __all__ = ["CarryReport", "DiffReport", "candidates", "carry", "diff", "draft", "write"]
 
 
 def _document(project: Project, slug: str, gz: names.Gazetteer) -> tuple[rules.Doc, str]:
-    path = project.sources / "sources.ttl"
-    g = parse_turtle(path, project.rel(path))
-    iri = URIRef(DOC[slug])
-    rel = g.value(iri, MK.sourceFile)
-    if rel is None:
-        known = ", ".join(sorted(str(d).rsplit("/", 1)[-1] for d in g.subjects(MK.sourceFile, None)))
-        raise MinekgError(f"doc:{slug}: no such document in {project.rel(path)} (known: {known})")
-    if str(rel).endswith(".csv"):
-        raise MinekgError(f"doc:{slug}: a reference table, not a text to draft from")
-    text = read_text(project.graph_data / str(rel), project.rel(project.graph_data / str(rel)))
+    g, iri, text = editions.source(project, slug, "to draft from")
     updated = g.value(iri, MK.lastUpdated)
     doc = rules.Doc(slug, iri, updated if isinstance(updated, Literal) else None, g.value(iri, DCTERMS.publisher),
                     sorted(g.objects(iri, MK.aboutActor)), str(g.value(iri, DCTERMS.title) or slug), gz)

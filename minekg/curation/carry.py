@@ -19,7 +19,7 @@ from rdflib.term import Node
 
 from .. import atomic, coverage, evidence
 from ..errors import MinekgError
-from ..namespaces import ID, MK, S, shorten
+from ..namespaces import MK, S, shorten
 from ..project import Project
 from . import dates, quantities, sentences, writer
 from .anchor import Anchor, WordChange, anchor, counterpart, word_changes
@@ -181,29 +181,13 @@ def _describe(g: Graph, node: Node) -> str:
     return evidence.describe(g, node) if not isinstance(node, Literal) else str(node)
 
 
-def _footnote(out: Graph, new: Document, number: int) -> URIRef:
-    fn = URIRef(f"{ID}footnote/{new.slug}-{number}")
-    out.add((fn, RDF.type, MK.Footnote))
-    out.add((fn, MK.footnoteOf, new.iri))
-    out.add((fn, MK.footnoteNumber, Literal(number)))
-    return fn
-
-
 def _evidence(out: Graph, new: Document, stmt: URIRef, a: Anchor, old_fn: Node | None, split) -> None:
-    prefix = writer._quote_anchor(new.text, a.quote, a.start)
-    ev = evidence.evidence_iri(new.slug, a.quote, prefix, None, str(stmt))
-    out.add((stmt, MK.evidence, ev))
-    out.add((ev, RDF.type, MK.Evidence))
-    out.add((ev, MK.source, new.iri))
-    out.add((ev, MK.quote, Literal(a.quote)))
-    if prefix:
-        out.add((ev, MK.quotePrefix, Literal(prefix)))
-    for t in evidence.offsets_triples(ev, evidence.Located(a.start, a.end)):
-        out.add(t)
+    footnote = None
     if old_fn is not None:
         # the footnote of the sentence the quote now stands in (footnotes are renumbered between editions)
         here = next((s.footnote for s in split if s.start <= a.start < s.end and s.footnote is not None), None)
-        out.add((ev, MK.footnote, _footnote(out, new, here if here is not None else _number(old_fn))))
+        footnote = here if here is not None else _number(old_fn)
+    writer.add_evidence(out, new.slug, new.iri, stmt, new.text, evidence.Located(a.start, a.end), footnote)
 
 
 def _number(fn: Node) -> int:

@@ -42,8 +42,8 @@ class Document:
     last_updated: Literal | None
 
 
-def document(project: Project, slug: str) -> Document:
-    """doc:SLUG's text and date, or the one-line error the drafter gives for an unknown slug."""
+def source(project: Project, slug: str, what: str) -> tuple[Graph, URIRef, str]:
+    """sources.ttl, doc:SLUG and its text; an unknown slug or a table is a one-line error."""
     path = project.sources / "sources.ttl"
     g = parse_turtle(path, project.rel(path))
     iri = URIRef(DOC[slug])
@@ -52,10 +52,16 @@ def document(project: Project, slug: str) -> Document:
         known = ", ".join(sorted(str(d).rsplit("/", 1)[-1] for d in g.subjects(MK.sourceFile, None)))
         raise MinekgError(f"doc:{slug}: no such document in {project.rel(path)} (known: {known})")
     if str(rel).endswith(".csv"):
-        raise MinekgError(f"doc:{slug}: a reference table, not a text with statements")
+        raise MinekgError(f"doc:{slug}: a reference table, not a text {what}")
     file = project.graph_data / str(rel)
+    return g, iri, read_text(file, project.rel(file))
+
+
+def document(project: Project, slug: str) -> Document:
+    """doc:SLUG's text and date."""
+    g, iri, text = source(project, slug, "with statements")
     updated = g.value(iri, MK.lastUpdated)
-    return Document(slug, iri, read_text(file, project.rel(file)), updated if isinstance(updated, Literal) else None)
+    return Document(slug, iri, text, updated if isinstance(updated, Literal) else None)
 
 
 def statements_graph(project: Project) -> Graph:
