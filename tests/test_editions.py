@@ -18,13 +18,14 @@ import pytest
 from rdflib import Graph, URIRef
 
 from minekg import evidence
-from minekg.build import build
+from minekg.build import assemble, build
 from minekg.curation.carry import carry
 from minekg.curation.diff import diff
 from minekg.curation.editions import document, statements_graph, statements_of
 from minekg.graph import Graph as MinekgGraph
 from minekg.namespaces import MK
 from minekg.project import Project
+from tests.draft_support import candidate_violations
 
 ROOT = Path(__file__).resolve().parent.parent
 S = "https://w3id.org/minekg/id/statement/"
@@ -145,6 +146,12 @@ def test_carried_candidates_are_anchored_in_the_new_text(edition, old_count):
             assert int(g.value(ev, MK.endOffset)) == hits[0] + len(quote)
     vote = URIRef(f"{S}{NEW}-vote-73-61")
     assert str(g.value(vote, MK.date)) == "2018-12-07" and str(g.value(vote, MK.draftRule)) == "carry:changed"
+
+
+def test_carried_candidates_pass_the_statement_shapes(edition):
+    """As drafts do (tests/test_draft.py): the candidates, read with the ontology and what they point at."""
+    g = carry(edition, OLD, NEW).graph
+    assert candidate_violations(edition, assemble(edition, derive=False), g) == []
 
 
 def test_carry_is_byte_identical_and_leaves_statements_alone(tmp_path):
