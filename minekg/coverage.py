@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pysbd
 import yaml
 from rdflib import URIRef
 
-from .build import Assembled
 from .errors import MinekgError
 from .loading import read_text
 from .namespaces import MK, shorten
 from .project import Project
+
+if TYPE_CHECKING:  # build imports the curation package, which splits sentences here: no cycle at run time
+    from .build import Assembled
 
 # Half a sentence's characters: a quote may leave out a sentence's lead-in or its footnote marker, but a
 # quote of a few words out of a long sentence leaves most of what it says unsupported.
