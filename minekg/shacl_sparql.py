@@ -43,6 +43,11 @@ PROPERTY_ONLY = {SH.minCount, SH.maxCount, SH.hasValue, SH.uniqueLang}
 # Datatypes Oxigraph can cast to: a value equal to its own cast is surely well-formed.
 CASTABLE = {XSD[t] for t in ("string", "boolean", "integer", "decimal", "double", "float", "date", "dateTime",
                              "gYear", "gYearMonth")}
+# The engine's scratch graph: each shape's focus nodes, computed once (Oxigraph would compute the
+# targets again in every query of the shape). Removed when validation ends; no query reads it by accident,
+# as its one predicate is the engine's own.
+SCRATCH = URIRef("urn:minekg:shacl-sparql:scratch")
+MARK = URIRef("urn:minekg:shacl-sparql:focusOf")
 SPARQL_EXTRA = {SH.select, SH.prefixes, SH.message, SH.name, SH.severity, SH.deactivated, SH.description}
 
 
@@ -124,20 +129,21 @@ def data_of(graph: Graph) -> Data:
 
 def data_from_nquads(path: Path) -> Data:
     """An Oxigraph store loaded from an N-Quads file, its graphs read as one, with its numbers as written.
-    Blank nodes keep the file's labels (Oxigraph's bulk loader would rename them)."""
+    Blank nodes keep the file's labels (Oxigraph's bulk loader would rename them). The quads go from
+    Oxigraph's parser to its store without Python looking at each; only the lines with a number are
+    parsed again, to keep those numbers as written."""
     store, written = ox.Store(), {}
-
-    def quads() -> Iterable[ox.Quad]:
-        for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
-            if isinstance(q.object, ox.Literal) and q.object.datatype.value in NUMERIC_IRIS:
-                _keep_written(written, to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
-            yield q
-
-    store.bulk_extend(quads())
+    store.bulk_extend(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
+    with path.open("rb") as f:
+        numeric = b"".join(line for line in f if NUMERIC_LINE.search(line))
+    for q in ox.parse(numeric, format=ox.RdfFormat.N_QUADS):
+        _keep_written(written, to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
     return Data(store, written)
 
 
-NUMERIC_IRIS = {str(t) for t in NUMERIC}
+NUMERIC_LINE = re.compile(rb"\^\^<http://www\.w3\.org/2001/XMLSchema#(" + b"|".join(
+    str(t)[len(str(XSD)):].encode() for t in sorted(NUMERIC)) + rb")>")
+
 
 
 class DataView:
@@ -159,6 +165,8 @@ class DataView:
             return
         self.copied.add(node)
         for q in self.store.quads_for_pattern(to_oxigraph(node), None, None):
+            if q.graph_name == ox.NamedNode(str(SCRATCH)):
+                continue
             o = to_rdflib(q.object)
             self.graph.add((node, to_rdflib(q.predicate), o))
             self._copy(o, depth + 1)
@@ -260,11 +268,25 @@ class Engine:
             self._check_tree(s, set())
         focus = list(focus) if focus is not None else None
         results: list[Result] = []
-        for shape in shapes:
-            if deactivated(self.shapes, shape):
-                continue
-            results.extend(self.evaluate(shape, self.focus_pattern(shape, focus)))
+        try:
+            for i, shape in enumerate(shapes):
+                if deactivated(self.shapes, shape):
+                    continue
+                results.extend(self.evaluate(shape, self.materialized(i, self.focus_pattern(shape, focus))))
+        finally:
+            self.store.remove_graph(ox.NamedNode(str(SCRATCH))) if ox.NamedNode(str(SCRATCH)) in set(
+                self.store.named_graphs()) else None
         return sorted(set(results), key=Result.key)
+
+    def materialized(self, i: int, focus: str) -> str:
+        """The focus nodes of the pattern kept in the scratch graph, and the pattern that reads them there."""
+        nodes = [t for t, _ in self.rows(fill("focus_select", FOCUS=focus))]
+        if any(isinstance(n, Literal) for n in nodes):
+            return focus  # a literal cannot be a subject: keep the pattern as it is
+        mark = URIRef(f"urn:minekg:shacl-sparql:shape{i}")
+        graph, p, o = (to_oxigraph(t) for t in (SCRATCH, MARK, mark))
+        self.store.bulk_extend(ox.Quad(to_oxigraph(n), p, o, graph) for n in nodes)
+        return fill("focus_materialized", SCRATCH=n3(SCRATCH), MARK=n3(MARK), SHAPE=n3(mark))
 
     def _check_tree(self, shape: Node, seen: set[Node]) -> None:
         if shape in seen:
