@@ -219,6 +219,7 @@ class Engine:
         self.written = data.written
         self.shapes = shapes
         self.view = DataView(data.store)
+        self.cache: dict[str, tuple[list[str], list[dict[str, Node]]]] = {}
 
     def as_written(self, this: Node, path: Node | None, value: Node | None) -> Node | None:
         """A value as the data wrote it (Oxigraph gives numbers back in canonical form)."""
@@ -233,6 +234,13 @@ class Engine:
     # ---------------------------------------------------------- running queries
 
     def solutions(self, query: str) -> tuple[list[str], list[dict[str, Node]]]:
+        # The same text gives the same answer within one validation (the scratch graph only grows by
+        # shapes the text does not name): several components read the same pairs, two shapes the same targets.
+        if query not in self.cache:
+            self.cache[query] = self._solutions(query)
+        return self.cache[query]
+
+    def _solutions(self, query: str) -> tuple[list[str], list[dict[str, Node]]]:
         found = self.store.query(query, use_default_graph_as_union=True)
         names = [v.value for v in found.variables]
         out = []
@@ -355,7 +363,8 @@ class Engine:
         name = str(param)[len(str(SH)):]
         component = SH[name[0].upper() + name[1:] + "ConstraintComponent"]
         if param == SH.minCount:
-            return component, self.rows(fill("min_count", FOCUS=focus, VALUES=values, N=str(int(arg))))
+            name = "min_count_one" if int(arg) == 1 else "min_count"
+            return component, self.rows(fill(name, FOCUS=focus, VALUES=values, N=str(int(arg))))
         if param == SH.maxCount:
             return component, self.rows(fill("max_count", FOCUS=focus, VALUES=values, N=str(int(arg))))
         if param == SH["class"]:
