@@ -282,8 +282,9 @@ class Engine:
                     continue
                 results.extend(self.evaluate(shape, self.materialized(i, self.focus_pattern(shape, focus))))
         finally:
-            self.store.remove_graph(ox.NamedNode(str(SCRATCH))) if ox.NamedNode(str(SCRATCH)) in set(
-                self.store.named_graphs()) else None
+            scratch = ox.NamedNode(str(SCRATCH))
+            if scratch in set(self.store.named_graphs()):
+                self.store.remove_graph(scratch)  # the caller's store is left as it was given
         return sorted(set(results), key=Result.key)
 
     def materialized(self, i: int, focus: str) -> str:
