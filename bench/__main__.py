@@ -14,6 +14,7 @@ from pathlib import Path
 from minekg import atomic
 
 from . import draft, export, queries_bench, serve_load, treaties_bench, viz
+from . import validate as validate_bench
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
 
@@ -24,6 +25,7 @@ SECTIONS: list[tuple[str, Callable[[], str]]] = [
     ("serve", serve_load.section),
     ("draft", draft.section),
     ("treaties", treaties_bench.section),
+    ("validate", validate_bench.section),
 ]
 
 

@@ -63,12 +63,14 @@ def build() -> None:
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql", show_default=True,
+              help="sparql: the shapes compiled to SPARQL on Oxigraph; pyshacl: the reference, for any SHACL feature")
 @handled
-def validate(fmt: str) -> None:
+def validate(fmt: str, engine: str) -> None:
     """Validate: SHACL shapes plus the evidence check. Exit 0 conforms, 1 violations, 2 unusable input."""
     from .validation import validate as run_validate
 
-    report = run_validate(Project.default())
+    report = run_validate(Project.default(), engine=engine)
     if fmt == "json":
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
