@@ -18,7 +18,7 @@ from ..errors import MinekgError
 from ..loading import parse_turtle, read_text
 from ..namespaces import DCTERMS, DOC, MK
 from ..project import Project
-from . import names, rules, sentences, writer
+from . import names, rejections, rules, sentences, writer
 
 SPEECH_ACTS = rules.SPEECH
 
@@ -55,10 +55,13 @@ def candidates(project: Project, slug: str, rule_set: rules.RuleSet | None = Non
 def draft(project: Project, slug: str) -> Graph:
     """Candidate statements for every sentence of doc:SLUG, as a graph in the curated model."""
     doc, text, found = candidates(project, slug)
+    rejected = rejections.load(project, slug)  # what a curator rejected is not proposed again
     g = writer.new_graph()
     answered: dict[tuple, tuple[URIRef, URIRef]] = {}  # (accused, content kind) -> (allegation, content)
     for c in found:
         iri = writer.statement_iri(doc, c)
+        if rejections.is_rejected(rejected, str(iri), c.rule, c.sentence.text):
+            continue
         content = None
         if c.content is not None:
             key = (c.value("assertedBy"), c.content.kind)
