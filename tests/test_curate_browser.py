@@ -46,6 +46,13 @@ def make_tree(base: Path) -> Path:
     """A copy of the project with the invented texts as sources, built."""
     for name in ("ontology", "graph_data", "rules", "queries", "validate", "serve"):
         shutil.copytree(ROOT / name, base / name)
+    add_sources(base)
+    build(Project(base))
+    return base
+
+
+def add_sources(base: Path) -> None:
+    """The invented texts of tests/fixtures/draft/ as sources of the tree at `base`, with their checksums."""
     shutil.copy(FIXTURES / "profile-2030.txt", base / "graph_data/sources/test-profile-2030.txt")
     shutil.copy(FIXTURES / "agency-2030.txt", base / "graph_data/sources/test-agency-2030.txt")
     described = (FIXTURES / "sources.ttl").read_text(encoding="utf-8")
@@ -55,8 +62,6 @@ def make_tree(base: Path) -> Path:
         described = described.replace(f"{file} .", f'{file} ; mk:sha256 "{digest}" .')
     with open(base / "graph_data/sources/sources.ttl", "a", encoding="utf-8") as f:
         f.write(described)
-    build(Project(base))
-    return base
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +145,7 @@ def test_review_a_draft_in_the_browser(browser, curate_server, tree, output_dir)
     editor = page.locator(f'.item[data-iri="{MON}"] .editor')
     assert editor.locator('input[data-key="mk:mineType"][list="entities"]').count() == 1
     assert page.locator('#entities option[value="st:MNG"]').get_attribute("label").startswith("Mongolia")
+    assert editor.locator('.field[data-field="mk:actor"] .picked').inner_text() == "Mongolia"
     editor.locator('input[data-key="mk:date"]').fill("in 2030")
     page.click(f'.item[data-iri="{MON}"] .accept-btn')
     _wait_status(page, "a date is YYYY-MM-DD")
@@ -150,6 +156,9 @@ def test_review_a_draft_in_the_browser(browser, curate_server, tree, output_dir)
     mine_type.locator(".new-entity").check()
     mine_type.locator(".new-label").fill("MON-type mine")
     mine_type.locator(".new-kind").select_option("mk:MineType")
+    page.locator(f'.item[data-iri="{MON}"]').scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, -250)")
+    page.screenshot(path=str(output_dir / "curate_page.png"))
     page.click(f'.item[data-iri="{MON}"] .accept-btn')
     _wait_status(page, "coverage now 3 of")
     written = RdfGraph().parse(statements)
@@ -171,7 +180,6 @@ def test_review_a_draft_in_the_browser(browser, curate_server, tree, output_dir)
     heading.locator(".reason-input").press("Enter")
     _wait_status(page, "sentence excluded")
     assert "excluded" in heading.get_attribute("class")
-    page.screenshot(path=str(output_dir / "curate_page.png"), full_page=False)
 
     # what was written builds, validates and answers the named queries
     rejected = yaml.safe_load((tree / "graph_data/drafts" / f"{SLUG}.rejections.yaml").read_text(encoding="utf-8"))

@@ -174,7 +174,7 @@ def fields(g: Graph, s: Node, labels: dict[str, str], vocab: dict[str, str]) -> 
                 row["datatype"] = shorten(str(o.datatype))
             if isinstance(o, (BNode, URIRef)) and set(g.objects(o, RDF.type)) & VALUE_TYPES:
                 row["widget"] = "value"
-                row["label"] = ", ".join(f"{shorten(str(q))}: {_label(g, labels, v)}"
+                row["label"] = ", ".join(f"{shorten(str(q)).removeprefix('mk:')} {_label(g, labels, v)}"
                                          for q, v in sorted(g.predicate_objects(o)) if q != RDF.type)
                 quantity = g.value(o, MK.value)
                 if p == MK.quantity and quantity is not None:
@@ -208,11 +208,12 @@ def vocabularies(project: Project) -> tuple[dict[str, str], dict[str, list[dict]
 
 def view(project: Project, slug: str, labels: dict[str, str] | None = None) -> dict:
     """The document sentence by sentence: status, exclusion reason, curated statements, open candidates."""
-    labels = labels or {}
     f = files(project, slug)
     text = read_text(f.source, project.rel(f.source))
     doc = URIRef(DOC[slug])
     vocab, schemes = vocabularies(project)
+    concepts = {expand(c["value"]): c["label"] for values in schemes.values() for c in values}
+    labels = {**concepts, **(labels or {})}
     cur, cand = curated(f), candidates(f)
     exclusions = coverage.load_exclusions(project, f.stem)
     items = []

@@ -100,7 +100,12 @@ function widget(dd) {
     const kindSel = el("select", { class: "new-kind", hidden: "" });
     for (const k of DATA.kinds) kindSel.append(el("option", { value: k, text: k.replace("mk:", "") }));
     isNew.addEventListener("change", () => { label.hidden = kindSel.hidden = !isNew.checked; input.disabled = isNew.checked; });
-    wrap.append(input, el("label", {}, isNew, " new entity"), label, kindSel);
+    // the label of the chosen thing beside its name, so the curator reads "Mongolia", not only st:MNG
+    const picked = el("span", { class: "picked" });
+    const show = () => { picked.textContent = DATA.entities.find((x) => x.value === input.value)?.label || "(not a known thing)"; };
+    input.addEventListener("input", show);
+    show();
+    wrap.append(input, picked, el("label", {}, isNew, " new entity"), label, kindSel);
     return wrap;
   }
   if (kind === "date" || kind === "text" || kind === "quantity") {
@@ -114,7 +119,7 @@ function openEditor(item) {
   const form = el("div", { class: "editor" });
   for (const dd of item.querySelectorAll("dl.fields dd[data-key][data-single='yes']")) {
     const w = widget(dd);
-    if (w) form.append(el("div", { class: "field", "data-field": dd.dataset.key }, el("span", { text: dd.dataset.key }), w));
+    if (w) form.append(el("div", { class: "field", "data-field": dd.dataset.key }, el("span", { text: dd.dataset.key.replace("mk:", "") }), w));
   }
   item.querySelector(".actions").before(form);
   const first = form.querySelector("input, select");
@@ -141,6 +146,7 @@ function edits(item) {
 
 async function accept(item) {
   if (!item) return;
+  item.querySelector(".problems").replaceChildren();
   status("checking (build, validation, coverage)…");
   const { status: code, answer } = await post("accept", { candidate: item.dataset.iri, edits: edits(item), digest: DATA.digests.statements });
   if (code !== 200) { showFailure(item, code, answer); return; }
