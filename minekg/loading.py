@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
 from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
@@ -42,3 +43,13 @@ def parse_turtle(path: Path, shown: str | None = None) -> Graph:
         first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         raise MinekgError(f"{shown}: Turtle error: {first}") from None
     return g
+
+
+def read_yaml(path: Path, shown: str | None = None):
+    """The file's YAML data; a syntax error names the file and line."""
+    shown = shown or str(path)
+    try:
+        return yaml.safe_load(read_text(path, shown))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise MinekgError(f"{shown}{f':{mark.line + 1}' if mark else ''}: not valid YAML") from None

@@ -9,10 +9,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from ..errors import MinekgError
-from ..loading import read_text
+from ..loading import read_yaml
 from ..project import Project
 
 
@@ -33,11 +31,7 @@ def load(project: Project, slug: str) -> list[Rejection]:
     if not p.exists():
         return []
     shown = project.rel(p)
-    try:
-        data = yaml.safe_load(read_text(p, shown)) or []
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise MinekgError(f"{shown}{f':{mark.line + 1}' if mark else ''}: not valid YAML") from None
+    data = read_yaml(p, shown) or []
     keys = ("candidate", "rule", "quote", "reason")
     if not isinstance(data, list) or not all(isinstance(d, dict) and all(k in d for k in keys) for d in data):
         raise MinekgError(f"{shown}: expected a list of {{candidate, rule, quote, reason}} entries")

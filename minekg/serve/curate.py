@@ -83,7 +83,8 @@ def _refuse_foreign(request: Request) -> Response | None:
     own = f"{request.url.scheme}://{request.headers.get('host', '')}"
     if origin is not None and origin != own:
         return protocol.text_error(403, f"Origin {origin}: the curation page accepts changes only from {own}")
-    if not secrets.compare_digest(request.headers.get(TOKEN_HEADER, ""), request.app.state.curate_token):
+    given = request.headers.get(TOKEN_HEADER, "").encode("utf-8", "replace")
+    if not secrets.compare_digest(given, request.app.state.curate_token.encode()):
         return protocol.text_error(403, f"{TOKEN_HEADER}: missing or wrong; reload the curation page")
     return None
 
