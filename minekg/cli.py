@@ -92,6 +92,9 @@ def coverage_cmd(fmt: str) -> None:
     for r in results:
         for s in r.uncovered:
             click.echo(f"uncovered {r.document} [{s.start}:{s.end}]: {s.text}")
+        for p in r.partial:
+            click.echo(f"partly covered {r.document} [{p.sentence.start}:{p.sentence.end}] "
+                       f"{100 * p.share:.0f}% of its characters: {p.sentence.text}")
         for x in r.unused_exclusions:
             click.echo(f"unused exclusion {r.document}: {x}")
 
@@ -219,6 +222,8 @@ def list_queries(fmt: str) -> None:
 
 
 # ---- commands that live in their own modules are registered here, one line each
+from .curation.check_cli import check_command  # noqa: E402
+from .curation.intake_cli import add_source_command  # noqa: E402
 from .export import export_command  # noqa: E402
 from .map_cli import map_command  # noqa: E402
 from .push import push_command  # noqa: E402
@@ -232,6 +237,8 @@ main.add_command(import_register_command)
 main.add_command(serve_cli.serve)
 main.add_command(viz_command)
 main.add_command(map_command)
+main.add_command(add_source_command)
+main.add_command(check_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

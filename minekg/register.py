@@ -122,6 +122,10 @@ def parse(text: str, shown: str, territories: frozenset[str] = frozenset()) -> P
 
     A bad header makes the whole table unusable (MinekgError); a bad row is only skipped.
     """
+    if text.startswith("\ufeff"):
+        # Excel's "CSV UTF-8" adds one; refused rather than stripped, so the copy kept is the file given
+        raise MinekgError(f"{shown}:1: the file starts with a UTF-8 BOM (byte order mark); "
+                          "save it as UTF-8 without BOM")
     records = _records(text)
     first = next(records, None)
     if first is None or tuple(c.strip() for c in first[1]) != COLUMNS:

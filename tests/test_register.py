@@ -21,11 +21,12 @@ from minekg.errors import MinekgError
 from minekg.graph import Graph
 from minekg.namespaces import DOC, MK, ST, S
 from minekg.project import Project
+from tests.seed import SEED_DATA
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLE = ROOT / "graph_data" / register.SOURCE_FILE
-STATEMENTS = ROOT / "graph_data" / register.STATEMENTS_FILE
-DESCRIPTION = ROOT / "graph_data" / register.DESCRIPTION_FILE
+TABLE = SEED_DATA / register.SOURCE_FILE
+STATEMENTS = SEED_DATA / register.STATEMENTS_FILE
+DESCRIPTION = SEED_DATA / register.DESCRIPTION_FILE
 
 
 def table_rows() -> list[dict[str, str]]:
@@ -84,7 +85,7 @@ def test_reimporting_the_table_reproduces_the_committed_files(fixture_tree):
     assert result.returncode == 0, result.stderr
     assert "imported 197 rows" in result.stdout and result.stderr == ""
     for rel in (register.SOURCE_FILE, register.DESCRIPTION_FILE, register.STATEMENTS_FILE):
-        assert (fixture_tree / "graph_data" / rel).read_bytes() == (ROOT / "graph_data" / rel).read_bytes(), rel
+        assert (fixture_tree / "graph_data" / rel).read_bytes() == (SEED_DATA / rel).read_bytes(), rel
 
 
 def test_row_counts_imported(graph):

@@ -1,11 +1,15 @@
-"""Curation helpers: `minekg draft`, the statement drafter.
+"""Curation: the steps between a new document and its statements in the graph.
 
-This subpackage owns turning a source document into candidate statements for a curator to review:
-sentences (the coverage splitter, with footnotes), names (resolution against the graph's labels and ISO
-3166), dates and quantities (the genre's formats, at the precision given), rules (draft_rules.yaml and
-the engine that applies it; model and builders, one per statement kind) and writer (Turtle in
-graph_data/drafts/, which the build never loads).
-Library API: draft(project, slug) -> rdflib.Graph, and write(project, slug, graph) -> path.
+This package owns taking a source document in (`intake`: `minekg add-source` copies it into
+graph_data/sources/, turns a web page or PDF into text once, and describes it in sources.ttl), drafting
+candidate statements from its text (`minekg draft`: sentences with their footnotes, names resolved against
+the graph's labels and ISO 3166, dates and quantities at the precision given, rules in draft_rules.yaml
+applied by `rules` with one builder per statement kind, `writer` into graph_data/drafts/, which the build
+never loads), the curator's check of one document (`check`: `minekg check SLUG` builds into a temporary
+folder and reports the validation results and coverage that concern that document), and the curation
+diagnostics the build and the check share (`diagnose`: why a quote was not found, an entity described in
+two files, labels that nearly repeat an existing one).
+Drafting's library API: draft(project, slug) -> rdflib.Graph, and write(project, slug, graph) -> path.
 """
 
 from __future__ import annotations
