@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pysbd
 from rdflib import URIRef
 
-from .build import Assembled
 from .errors import MinekgError
 from .loading import read_yaml
 from .namespaces import MK, shorten
 from .project import Project
+
+if TYPE_CHECKING:  # build imports the curation package, whose sentence splitter is this module's
+    from .build import Assembled
 
 # Half a sentence's characters: a quote may leave out a sentence's lead-in or its footnote marker, but a
 # quote of a few words out of a long sentence leaves most of what it says unsupported.

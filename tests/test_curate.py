@@ -17,10 +17,10 @@ from minekg.curation import canonical, draft, review
 from minekg.namespaces import MK
 from minekg.project import Project
 
+from .seed import SEED_DATA
 from .test_curate_browser import ABROAD, MON, PARTY, SLUG, add_sources
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = sorted((ROOT / "graph_data" / "statements").glob("*.ttl"))
+SEED = sorted((SEED_DATA / "statements").glob("*.ttl"))
 
 
 @pytest.mark.parametrize("path", SEED, ids=[p.stem for p in SEED])
@@ -34,7 +34,7 @@ def test_canonical_layout_is_stable_and_lossless(path):
 
 
 def test_canonical_layout_ignores_the_order_triples_come_in():
-    g = Graph().parse(ROOT / "graph_data/statements/belarus-2022.ttl", format="turtle")
+    g = Graph().parse(SEED_DATA / "statements/belarus-2022.ttl", format="turtle")
     triples = sorted(g, key=str)
     random.Random(7).shuffle(triples)
     shuffled = Graph()

@@ -29,6 +29,7 @@ from minekg.project import Project
 from minekg.validation import validate
 
 from .chromium import CHROMIUM, FLAGS
+from .seed import copy_tree
 from .serve_server import ServeServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,9 +44,8 @@ NEVER = S + f"{SLUG}-draft-001202-production-never-mng"
 
 
 def make_tree(base: Path) -> Path:
-    """A copy of the project with the invented texts as sources, built."""
-    for name in ("ontology", "graph_data", "rules", "queries", "validate", "serve"):
-        shutil.copytree(ROOT / name, base / name)
+    """A copy of the frozen seed project with the invented texts as sources, built."""
+    copy_tree(base)  # the frozen seed project (tests/seed.py)
     add_sources(base)
     build(Project(base))
     return base

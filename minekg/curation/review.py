@@ -430,11 +430,10 @@ def exclude(project: Project, slug: str, start: int, reason: str, expected: str)
 
 
 def check(project: Project, f: Files, text: str) -> dict:
-    """Build, validate and measure coverage with `text` as the document's statements file, in a temporary
-    copy of the project; Invalid lists what is wrong, by statement. (One function, so that the shared
-    `minekg check` library function can replace it.)"""
-    from ..build import ONTOLOGY_GRAPH, REFERENCE_GRAPH, assemble, document_graph
-    from ..validation import validate
+    """`minekg check` of the document (minekg/curation/check.py: the whole graph built in a temporary folder,
+    validated, coverage) with `text` as its statements file, in a temporary copy of the project; Invalid
+    lists what is violated, by statement."""
+    from .check import check as check_document
 
     with tempfile.TemporaryDirectory(prefix="minekg-curate-") as tmp:
         root = Path(tmp).resolve()
@@ -448,23 +447,13 @@ def check(project: Project, f: Files, text: str) -> dict:
             if other.name != f.statements.name:
                 shutil.copy(other, root / "graph_data" / "statements" / other.name)
         (root / "graph_data" / "statements" / f.statements.name).write_text(text, encoding="utf-8")
-        trial = Project(root)
         try:
-            asm = assemble(trial, derive=False)  # derived facts are not curated: nothing to check there
-        except MinekgError as e:
+            report = check_document(f.doc, Project(root))
+        except MinekgError as e:  # the build itself failed: a syntax error, an unknown term or ISO code
             raise Invalid([Problem(None, str(e))]) from None
-        mine = project.rel(f.statements)
-        problems = [Problem(p.statement, p.message) for p in asm.quote_problems
-                    if asm.origin.get(URIRef(expand(p.statement))) == mine]
-        # The shapes see the ontology, the reference data and this document: what a statement of it can
-        # point at. Validating every document again would take a curator's 20 seconds per decision.
-        keep = (ONTOLOGY_GRAPH, REFERENCE_GRAPH, document_graph(f.stem))
-        asm.graphs = {name: g for name, g in asm.graphs.items() if name in keep}
-        problems += [Problem(v.focus, f"{v.path + ': ' if v.path else ''}{v.message} [{v.shape}]")
-                     for v in validate(trial, asm).violations if v.file == mine]
-        if problems:
-            raise Invalid(problems)
-        cov = coverage.document_coverage(asm, URIRef(DOC[f.doc]))
+        if report.violations:
+            raise Invalid([Problem(v.focus, f"{v.path + ': ' if v.path else ''}{v.message} [{v.shape}]")
+                           for v in report.violations])
+        cov = report.coverage
         return {"sentences": cov.sentences, "covered": cov.covered, "excluded": cov.excluded,
-                "coverage": round(cov.coverage, 4)}
-
+                "coverage": round(cov.coverage, 4)} if cov else {}
