@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -242,3 +244,24 @@ def test_plain_server_refuses_every_curate_route(tree):
     finally:
         assert s.stop() == 0
     assert (statements.read_bytes() if statements.exists() else None) == before
+
+
+def test_stopping_the_server_mid_save_leaves_a_whole_file(tmp_path):
+    """Ctrl-C while an accept is being checked and written: the statements file is the old one or the new
+    one, whole (it parses and holds the statement), never a part; no temporary file is left behind."""
+    tree = make_tree(tmp_path / "tree")
+    folder = tree / "graph_data/statements"
+    statements = folder / f"{SLUG}.ttl"
+    s = ServeServer(None, "--curate", "--workers", "1", root=tree).start()
+    with urllib.request.urlopen(s.url(f"/curate/{SLUG}"), timeout=120) as r:
+        token = r.read().decode().split('name="minekg-token" content="', 1)[1].split('"', 1)[0]
+    sending = threading.Thread(target=_post, args=(s.url(f"/curate/{SLUG}/accept"),
+                                                   {"candidate": PARTY, "edits": {}, "digest": "absent"},
+                                                   {"X-Minekg-Token": token}))
+    sending.start()
+    time.sleep(1.0)  # the save has started: the check takes seconds
+    s.stop()
+    sending.join(60)
+    if statements.exists():
+        assert (URIRef(PARTY), MK.status, MK.StatusParty) in RdfGraph().parse(statements)
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
