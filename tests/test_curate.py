@@ -104,3 +104,17 @@ def test_curate_is_refused_with_a_remote_endpoint():
     run = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and run.stdout == ""
     assert run.stderr.startswith("minekg: error: --curate:") and run.stderr.count("\n") == 1
+
+
+def test_a_statement_marked_above_the_profile_is_not_shown(own):
+    review.accept(own, SLUG, PARTY, {}, "absent")
+    f = review.files(own, SLUG)
+    shown = {i["iri"] for row in review.view(own, SLUG)["sentences"] for i in row["items"]}
+    assert PARTY in shown
+    marked = f.statements.read_text(encoding="utf-8").replace(
+        "    mk:status mk:StatusParty", "    mk:marking mk:TLP_AMBER ;\n    mk:status mk:StatusParty")
+    f.statements.write_text(marked, encoding="utf-8")
+    shown = {i["iri"] for row in review.view(own, SLUG)["sentences"] for i in row["items"]}
+    assert PARTY not in shown
+    shown = {i["iri"] for row in review.view(own, SLUG, profile="AMBER")["sentences"] for i in row["items"]}
+    assert PARTY in shown

@@ -206,8 +206,20 @@ def vocabularies(project: Project) -> tuple[dict[str, str], dict[str, list[dict]
     return of, schemes
 
 
-def view(project: Project, slug: str, labels: dict[str, str] | None = None) -> dict:
-    """The document sentence by sentence: status, exclusion reason, curated statements, open candidates."""
+def _released(project: Project, profile: str):
+    """A test: is a node of a graph releasable at `profile` (no mk:marking ranked above it; unmarked is CLEAR)?"""
+    path = project.ontology / "vocabularies.ttl"
+    g = parse_turtle(path, project.rel(path))
+    ranks = {m: int(r) for m, r in g.subject_objects(MK.rank)}
+    allowed = ranks.get(MK[f"TLP_{profile}"])
+    if allowed is None:
+        raise MinekgError(f"unknown release profile {profile!r}")
+    return lambda graph, node: all(ranks.get(m, allowed + 1) <= allowed for m in graph.objects(node, MK.marking))
+
+
+def view(project: Project, slug: str, labels: dict[str, str] | None = None, profile: str = "CLEAR") -> dict:
+    """The document sentence by sentence: status, exclusion reason, curated statements, open candidates;
+    a statement marked above the release profile is left out, as every other channel leaves it out."""
     f = files(project, slug)
     text = read_text(f.source, project.rel(f.source))
     doc = URIRef(DOC[slug])
@@ -215,17 +227,18 @@ def view(project: Project, slug: str, labels: dict[str, str] | None = None) -> d
     concepts = {expand(c["value"]): c["label"] for values in schemes.values() for c in values}
     labels = {**concepts, **(labels or {})}
     cur, cand = curated(f), candidates(f)
+    released = _released(project, profile)
     exclusions = coverage.load_exclusions(project, f.stem)
     items = []
     for s in sorted({s for s in cur.subjects(MK.evidence, None) if isinstance(s, URIRef)}, key=str):
         span = _span(cur, s, text, doc)
-        if span:
+        if span and released(cur, s):
             items.append(("statement", s, span, cur))
     for s in sorted(cand.subjects(MK.draftRule, None), key=str):
         if (s, None, None) in cur:
             continue  # accepted already
         span = _span(cand, s, text, doc)
-        if span:
+        if span and released(cand, s):
             items.append(("candidate", s, span, cand))
     sents = coverage.sentences(text)
     rows = []

@@ -66,7 +66,7 @@ async def page(request: Request) -> Response:
     if slug not in docs:
         return protocol.text_error(404, f"doc:{slug}: not a document this server releases for review")
     entities, labels = await _entities(state)
-    view = await anyio.to_thread.run_sync(review.view, state.config.project, slug, labels)
+    view = await anyio.to_thread.run_sync(review.view, state.config.project, slug, labels, state.config.profile)
     return state.render("curate.html", view=view, title=docs[slug], token=request.app.state.curate_token,
                         data=Markup(_script_json({"slug": slug, "digests": view["digests"], "schemes": view["schemes"],
                                                   "entities": entities, "kinds": NEW_KINDS, "prefixes": PREFIXES})))
