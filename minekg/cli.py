@@ -112,6 +112,36 @@ def draft_cmd(slug: str) -> None:
     click.echo(f"drafted {project.rel(path)}: {len(set(graph.subjects(MK.draftRule, None)))} candidate statements")
 
 
+@main.command("carry")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@handled
+def carry_cmd(old: str, new: str, fmt: str) -> None:
+    """Carry doc:OLD's statements forward to its next edition doc:NEW, into graph_data/drafts/NEW.ttl."""
+    from .curation import carry
+    from .curation.carry import write
+
+    project = Project.default()
+    report = carry(project, old, new)
+    write(project, report)
+    click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False) if fmt == "json" else report.to_table(),
+               nl=fmt == "json")
+
+
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@handled
+def diff_cmd(old: str, new: str, fmt: str) -> None:
+    """What changed between two editions: the curated statements of doc:OLD and doc:NEW, paired."""
+    from .curation import diff
+
+    report = diff(Project.default(), old, new)
+    click.echo({"json": report.to_json_text, "csv": report.to_csv, "table": report.to_table}[fmt](), nl=False)
+
+
 def _store_options(fn: Callable) -> Callable:
     fn = click.option("--store", type=click.Choice(["oxigraph", "memory"]), default="oxigraph", show_default=True,
                       help="embedded backend over build/minekg.nq")(fn)
@@ -227,13 +257,14 @@ from .curation.intake_cli import add_source_command  # noqa: E402
 from .export import export_command  # noqa: E402
 from .map_cli import map_command  # noqa: E402
 from .push import push_command  # noqa: E402
-from .register_cli import import_register_command  # noqa: E402
+from .register_cli import import_register_command, import_treaty_status_command  # noqa: E402
 from .serve import cli as serve_cli  # noqa: E402
 from .viz_cli import viz as viz_command  # noqa: E402
 
 main.add_command(export_command)
 main.add_command(push_command)
 main.add_command(import_register_command)
+main.add_command(import_treaty_status_command)
 main.add_command(serve_cli.serve)
 main.add_command(viz_command)
 main.add_command(map_command)

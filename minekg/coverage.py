@@ -22,7 +22,7 @@ from .loading import read_yaml
 from .namespaces import MK, shorten
 from .project import Project
 
-if TYPE_CHECKING:  # build imports the curation package, whose sentence splitter is this module's
+if TYPE_CHECKING:  # build imports the curation package, which splits sentences here: no cycle at run time
     from .build import Assembled
 
 # Half a sentence's characters: a quote may leave out a sentence's lead-in or its footnote marker, but a

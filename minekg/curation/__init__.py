@@ -9,7 +9,9 @@ never loads), the curator's check of one document (`check`: `minekg check SLUG` 
 folder and reports the validation results and coverage that concern that document), and the curation
 diagnostics the build and the check share (`diagnose`: why a quote was not found, an entity described in
 two files, labels that nearly repeat an existing one).
-Drafting's library API: draft(project, slug) -> rdflib.Graph, and write(project, slug, graph) -> path.
+Library API: draft(project, slug) -> rdflib.Graph, and write(project, slug, graph) -> path; for a
+profile's next edition (carry.py, diff.py), carry(project, old, new) -> CarryReport and
+diff(project, old, new) -> DiffReport, both with .to_json().
 """
 
 from __future__ import annotations
@@ -18,26 +20,16 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
-from ..errors import MinekgError
-from ..loading import parse_turtle, read_text
-from ..namespaces import DCTERMS, DOC, MK
+from ..namespaces import DCTERMS, MK
 from ..project import Project
-from . import names, rejections, rules, sentences, writer
+from . import editions, names, rejections, rules, sentences, writer
 
 SPEECH_ACTS = rules.SPEECH
+__all__ = ["CarryReport", "DiffReport", "candidates", "carry", "diff", "draft", "write"]
 
 
 def _document(project: Project, slug: str, gz: names.Gazetteer) -> tuple[rules.Doc, str]:
-    path = project.sources / "sources.ttl"
-    g = parse_turtle(path, project.rel(path))
-    iri = URIRef(DOC[slug])
-    rel = g.value(iri, MK.sourceFile)
-    if rel is None:
-        known = ", ".join(sorted(str(d).rsplit("/", 1)[-1] for d in g.subjects(MK.sourceFile, None)))
-        raise MinekgError(f"doc:{slug}: no such document in {project.rel(path)} (known: {known})")
-    if str(rel).endswith(".csv"):
-        raise MinekgError(f"doc:{slug}: a reference table, not a text to draft from")
-    text = read_text(project.graph_data / str(rel), project.rel(project.graph_data / str(rel)))
+    g, iri, text = editions.source(project, slug, "to draft from")
     updated = g.value(iri, MK.lastUpdated)
     doc = rules.Doc(slug, iri, updated if isinstance(updated, Literal) else None, g.value(iri, DCTERMS.publisher),
                     sorted(g.objects(iri, MK.aboutActor)), str(g.value(iri, DCTERMS.title) or slug), gz)
@@ -84,3 +76,9 @@ def draft(project: Project, slug: str) -> Graph:
 def write(project: Project, slug: str, graph: Graph) -> Path:
     """graph_data/drafts/SLUG.ttl (atomically), which the build never loads."""
     return writer.write(project, slug, graph)
+
+
+# (last: they build on the drafter's modules; as functions, they shadow their modules' names here, so
+# reach the rest of the modules by `from minekg.curation.carry import write`)
+from .carry import CarryReport, carry  # noqa: E402
+from .diff import DiffReport, diff  # noqa: E402
