@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import pysbd
-import yaml
 from rdflib import URIRef
 
 from .errors import MinekgError
-from .loading import read_text
+from .loading import read_yaml
 from .namespaces import MK, shorten
 from .project import Project
 
@@ -120,12 +119,7 @@ def load_exclusions(project: Project, slug: str) -> list[dict]:
     if not path.exists():
         return []
     shown = project.rel(path)
-    try:
-        data = yaml.safe_load(read_text(path, shown)) or []
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise MinekgError(f"{shown}{line}: not valid YAML") from None
+    data = read_yaml(path, shown) or []
     if not isinstance(data, list) or not all(isinstance(d, dict) and "sentence" in d and "reason" in d for d in data):
         raise MinekgError(f"{shown}: expected a list of {{sentence: ..., reason: ...}} entries")
     return data

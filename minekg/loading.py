@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import rdflib
+import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.plugins.parsers.notation3 import BadSyntax
@@ -213,3 +214,13 @@ def _line(text: str, needles: list[str]) -> int | None:
         if at >= 0:
             return text.count("\n", 0, at) + 1
     return None
+
+
+def read_yaml(path: Path, shown: str | None = None):
+    """The file's YAML data; a syntax error names the file and line."""
+    shown = shown or str(path)
+    try:
+        return yaml.safe_load(read_text(path, shown))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise MinekgError(f"{shown}{f':{mark.line + 1}' if mark else ''}: not valid YAML") from None

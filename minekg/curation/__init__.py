@@ -22,7 +22,7 @@ from rdflib import Graph, Literal, URIRef
 
 from ..namespaces import DCTERMS, MK
 from ..project import Project
-from . import editions, names, rules, sentences, writer
+from . import editions, names, rejections, rules, sentences, writer
 
 SPEECH_ACTS = rules.SPEECH
 __all__ = ["CarryReport", "DiffReport", "candidates", "carry", "diff", "draft", "write"]
@@ -51,10 +51,13 @@ def candidates(project: Project, slug: str, rule_set: rules.RuleSet | None = Non
 def draft(project: Project, slug: str) -> Graph:
     """Candidate statements for every sentence of doc:SLUG, as a graph in the curated model."""
     doc, text, found = candidates(project, slug)
+    rejected = rejections.load(project, slug)  # what a curator rejected is not proposed again
     g = writer.new_graph()
     answered: dict[tuple, tuple[URIRef, URIRef]] = {}  # (accused, content kind) -> (allegation, content)
     for c in found:
         iri = writer.statement_iri(doc, c)
+        if rejections.is_rejected(rejected, str(iri), c.rule, c.sentence.text):
+            continue
         content = None
         if c.content is not None:
             key = (c.value("assertedBy"), c.content.kind)

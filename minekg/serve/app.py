@@ -112,6 +112,7 @@ class Config:
     memory_limit_mb: int = 2048  # address space per query worker
     cache_mb: int = 64  # answers kept (embedded store only: an endpoint's data may change); 0: none
     cors_origins: tuple[str, ...] = ()  # web origins allowed to read answers (CORS); none by default
+    curate: bool = False  # the curation page may write graph_data/ (minekg serve --curate); off by default
     max_answer_bytes: int = 16 * 2**20  # serialised answer, checked in the worker
     per_client: int = 2  # free queries (/sparql, /graph-store) in flight per client address
     queue: int = 8  # free queries waiting for a worker before the next is refused with 429
@@ -729,6 +730,10 @@ def create_app(config: Config, on_ready=None) -> Starlette:
         Route("/map", mapmount.page),  # the world map of treaty status (minekg.map)
         Mount("/static", StaticFiles(directory=str(project.root / "serve" / "static")), name="static"),
     ]
+    # ---- the curation page (minekg/serve/curate.py): writes only with --curate, else every route answers 403
+    from . import curate
+
+    routes[1:1] = curate.routes(config.curate)
     # No CORS unless asked: any web page an analyst visits could otherwise read their local server. Listed
     # origins (browser tools the operator trusts) get their own origin echoed, no one else.
     middleware = [
@@ -760,4 +765,6 @@ def create_app(config: Config, on_ready=None) -> Starlette:
         ClientDisconnect: _client_gone,
         Exception: _unexpected,
     }
-    return Starlette(routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=lifespan)
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=lifespan)
+    app.state.curate_token = curate.new_token()
+    return app

@@ -128,6 +128,11 @@ ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-
     metavar="ORIGIN",
     help="let web pages of this origin (scheme://host[:port]) read the answers (repeatable; default: none)",
 )
+@click.option(
+    "--curate",
+    is_flag=True,
+    help="also serve the curation page (/curate), which writes graph_data/ (bind it to 127.0.0.1)",
+)
 @handled
 def serve(
     host,
@@ -148,6 +153,7 @@ def serve(
     body_timeout,
     profile,
     cors_origins,
+    curate,
 ) -> None:
     """Serve the graph: SPARQL 1.1 endpoint (/sparql), linked-data pages (/id/...) and the workbench (/).
 
@@ -176,7 +182,12 @@ def serve(
         reserved_workers=reserved_workers,
         header_timeout=header_timeout,
         body_timeout=body_timeout,
+        curate=curate,
     )
+    if endpoint and curate:
+        # The page writes this checkout's files and checks them against this checkout's build, not a remote store.
+        raise MinekgError("--curate: the curation page works on this checkout's files and build; "
+                          "it cannot be used with --endpoint")
     if endpoint:
         if profile:
             # The server cannot filter a store it does not hold: fill that store with `minekg push --profile`.
