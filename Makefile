@@ -1,4 +1,4 @@
-# minekg: `make run` builds, validates, reports, exports, draws and serves; `make test` runs every check.
+# minekg: `make run` builds, validates, reports, exports, draws the network and the map, and serves; `make test` runs every check.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +8,7 @@ PORT ?= 8000
 PROFILE ?= CLEAR
 FORMATS := turtle ntriples nquads trig rdfxml jsonld csv
 
-.PHONY: run build export viz test bench clean freeze-fixture
+.PHONY: run build export viz map test bench clean freeze-fixture
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,9 +19,10 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -c "from pylode.utils import load_background_onts as b, load_background_onts_titles as t; t(b())"
 	@touch $(STAMP)
 
-run: build export viz
+run: build export viz map
 	@echo "outputs: build/minekg.nq (N-Quads, a named graph per source), build/summary.json,"
-	@echo "         out/export/<format>/ (linked-data exports, profile $(PROFILE)), build/viz/index.html (claims network)"
+	@echo "         out/export/<format>/ (linked-data exports, profile $(PROFILE)), build/viz/index.html (claims network),"
+	@echo "         build/map/ (world map of Mine Ban Treaty status today: map.svg, map.png, index.html)"
 	@$(BIN)/minekg serve --host $(HOST) --port $(PORT) --profile $(PROFILE)
 
 build: $(STAMP)
@@ -38,6 +39,10 @@ export: $(STAMP)
 viz: $(STAMP)
 	@test -f build/minekg.nq || $(BIN)/minekg build
 	@$(BIN)/minekg viz --out build/viz --profile $(PROFILE)
+
+map: $(STAMP)
+	@test -f build/minekg.nq || $(BIN)/minekg build
+	@$(BIN)/minekg map --out build/map --profile $(PROFILE)
 
 test: $(STAMP)
 	@$(BIN)/ruff check minekg tests bench
