@@ -76,7 +76,8 @@ def fuzzy_bounds() -> dict[str, tuple[str | None, str | None]]:
         iri = t.subject.value
         if iri.startswith(f"{ID}test/") and t.predicate.value in (MK + "earliest", MK + "latest"):
             assert t.object.datatype.value == "http://www.w3.org/2001/XMLSchema#date"
-            found.setdefault(iri[len(f"{ID}test/"):], {}).setdefault(t.predicate.value[len(MK):], []).append(t.object.value)
+            node, side = iri[len(f"{ID}test/"):], t.predicate.value[len(MK):]
+            found.setdefault(node, {}).setdefault(side, []).append(t.object.value)
     out = {}
     for node, bounds in found.items():
         for side, values in bounds.items():
@@ -167,14 +168,15 @@ def test_curated_examples_of_new_terms(graph):
         "fuzzy date": """ASK { s:russia-2012-syria-use-2012 mk:when ?w . ?w mk:subPeriod mk:EarlyPart ;
                              mk:earliest "2012-01-01"^^<http://www.w3.org/2001/XMLSchema#date> }""",
         "hedge": "ASK { s:russia-2012-caucasus-ied-use mk:certainty mk:Apparent }",
-        "call": """ASK { ?c a mk:Call ; mk:addressee <https://w3id.org/minekg/id/state/BLR> ; mk:callKind mk:Recommendation ;
+        "call": """ASK { ?c a mk:Call ; mk:addressee st:BLR ; mk:callKind mk:Recommendation ;
                         mk:content ?act . ?act mk:modality mk:Requested ; mk:recipient ?parties .
-                        ?parties a mk:CollectiveActor ; mk:partiesOf <https://w3id.org/minekg/id/instrument/mbt> }""",
+                        ?parties a mk:CollectiveActor ; mk:partiesOf instr:mbt }""",
         "exchange": """ASK { s:armenia-2023-exchange-2021-06 mk:exchanged ?maps , ?people .
                             ?maps mk:itemKind mk:MinefieldMaps ; mk:about s:armenia-2023-mines-laid-aghdam .
-                            ?people mk:itemKind mk:Detainees ; mk:givenBy <https://w3id.org/minekg/id/state/AZE> }""",
+                            ?people mk:itemKind mk:Detainees ; mk:givenBy st:AZE }""",
         "report kind": "ASK { s:russia-2012-apii-report-2012 mk:reportKind mk:AnnualReport }",
     }
-    missing = [name for name, ask in checks.items() if not graph.sparql(
-        "PREFIX mk: <https://w3id.org/minekg/ontology#>\nPREFIX s: <https://w3id.org/minekg/id/statement/>\n" + ask).boolean]
+    prefixes = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (
+        ("mk", MK), ("s", f"{ID}statement/"), ("st", f"{ID}state/"), ("instr", f"{ID}instrument/")))
+    missing = [name for name, ask in checks.items() if not graph.sparql(prefixes + ask).boolean]
     assert not missing, f"curated examples missing: {missing}"
