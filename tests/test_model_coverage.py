@@ -175,6 +175,10 @@ def test_curated_examples_of_new_terms(graph):
                             ?maps mk:itemKind mk:MinefieldMaps ; mk:about s:armenia-2023-mines-laid-aghdam .
                             ?people mk:itemKind mk:Detainees ; mk:givenBy st:AZE }""",
         "report kind": "ASK { s:russia-2012-apii-report-2012 mk:reportKind mk:AnnualReport }",
+        "attribution chain": """ASK { s:armenia-2023-exchange-2021-06 mk:assertedBy ?ministry ;
+                                    mk:relay [ mk:step 1 ; mk:relayer ?outlet ] , [ mk:step 2 ; mk:relayer ?monitor ] .
+                                    ?ministry mk:bodyOf st:AZE . ?outlet a mk:NewsOutlet .
+                                    FILTER (STRENDS(STR(?monitor), "/agent/monitor")) }""",
     }
     prefixes = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (
         ("mk", MK), ("s", f"{ID}statement/"), ("st", f"{ID}state/"), ("instr", f"{ID}instrument/")))
