@@ -8,7 +8,7 @@ PORT ?= 8000
 PROFILE ?= CLEAR
 FORMATS := turtle ntriples nquads trig rdfxml jsonld csv
 
-.PHONY: run build export viz test bench clean
+.PHONY: run build export viz test bench clean freeze-fixture
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,15 @@ viz: $(STAMP)
 test: $(STAMP)
 	@$(BIN)/ruff check minekg tests bench
 	@$(BIN)/python -m pytest -q
+
+# The tests that assert exact answers read tests/fixtures/seed/graph_data/, a frozen copy of graph_data/.
+# Refresh it on purpose, when the expected answers are updated with it (docs/curation.md).
+freeze-fixture:
+	@rm -rf tests/fixtures/seed/.graph_data.new
+	@cp -a graph_data tests/fixtures/seed/.graph_data.new
+	@rm -rf tests/fixtures/seed/graph_data
+	@mv tests/fixtures/seed/.graph_data.new tests/fixtures/seed/graph_data
+	@echo "froze graph_data/ into tests/fixtures/seed/graph_data/"
 
 bench: $(STAMP)
 	@$(BIN)/python -m bench

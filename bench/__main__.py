@@ -13,7 +13,8 @@ from pathlib import Path
 
 from minekg import atomic
 
-from . import draft, export, queries_bench, serve_load, viz
+from . import draft, export, queries_bench, serve_load, treaties_bench, viz
+from . import validate as validate_bench
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
 
@@ -23,6 +24,8 @@ SECTIONS: list[tuple[str, Callable[[], str]]] = [
     ("viz", viz.section),
     ("serve", serve_load.section),
     ("draft", draft.section),
+    ("treaties", treaties_bench.section),
+    ("validate", validate_bench.section),
 ]
 
 

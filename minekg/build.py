@@ -19,6 +19,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from . import atomic, evidence, oxi, register, states
+from .curation import diagnose
 from .errors import MinekgError
 from .loading import parse_turtle, read_text
 from .namespaces import GRAPH, ID, MK, ST, expand, shorten
@@ -53,6 +54,7 @@ class Assembled:
     sources: dict[URIRef, SourceText] = field(default_factory=dict)
     quote_problems: list[evidence.QuoteProblem] = field(default_factory=list)
     namespaces: dict[str, dict[str, URIRef]] = field(default_factory=dict)  # file -> its prefixes
+    described: dict[Node, list[str]] = field(default_factory=dict)  # subject -> data files typing or naming it
 
     def union(self) -> Graph:
         g = Graph()
@@ -72,13 +74,16 @@ class Assembled:
 def _load_dir(asm: Assembled, folder: Path, graph_name, pattern: str = "*.ttl") -> None:
     for path in sorted(folder.glob(pattern)):
         shown = asm.project.rel(path)
-        g = parse_turtle(path, shown)
+        g = parse_turtle(path, shown, strict=True)
         name = graph_name(path)
         asm.graphs.setdefault(name, Graph())
         asm.graphs[name] += g
         asm.files[shown] = name
         for s in g.subjects(unique=True):
             asm.origin.setdefault(s, shown)
+            # Described = typed or named here; other files may add to it (an alias, a marking).
+            if name != ONTOLOGY_GRAPH and ((s, RDF.type, None) in g or (s, RDFS.label, None) in g):
+                asm.described.setdefault(s, []).append(shown)
         asm.namespaces[shown] = dict(g.namespaces())
 
 
@@ -143,6 +148,15 @@ def _check_terms(asm: Assembled, declared: set[Node]) -> None:
                     and o not in typed and p != RDF.type):
                 raise MinekgError(f"{_where(asm, o, [f])}: {shorten(str(o))} is used but never defined "
                                   "(no rdf:type for it in graph_data/; a typo?)")
+
+
+def _check_described_once(asm: Assembled) -> None:
+    """An entity is described in one file, so that two curators never give it two different accounts."""
+    twice = diagnose.described_twice(asm.described)
+    if twice:
+        iri, first, second = twice
+        raise MinekgError(f"{_where(asm, iri, [second])}: {shorten(str(iri))} is also described in "
+                          f"{_where(asm, iri, [first])}; describe each entity in one file and refer to it elsewhere")
 
 
 def _add_states(asm: Assembled) -> None:
@@ -221,12 +235,19 @@ def _load_sources(asm: Assembled) -> None:
         path = asm.project.graph_data / str(rel)
         shown = asm.project.rel(path)
         where = _where(asm, doc, [f for f in asm.files if f.startswith("graph_data/sources")])
+        # resolve() follows symbolic links too: a link in sources/ pointing elsewhere is refused the same way
+        if not path.resolve().is_relative_to(asm.project.sources.resolve()):
+            raise MinekgError(f"{where}: source file \"{rel}\" of {shorten(str(doc))} is outside "
+                              f"{asm.project.rel(asm.project.sources)}/: sources must be kept there")
         if not path.is_file():
             raise MinekgError(f"{where}: source file {shown} of {shorten(str(doc))} not found")
-        text = read_text(path, shown)
         expected = reference.value(doc, MK.sha256)
-        actual = hashlib.sha256(path.read_bytes()).hexdigest()
-        if expected is not None and str(expected) != actual:
+        if expected is None:
+            raise MinekgError(f"{where}: {shorten(str(doc))} has no mk:sha256: record the SHA-256 of {shown} "
+                              "so that an edited source is caught")
+        text = read_text(path, shown)
+        actual = hashlib.sha256(text.encode("utf-8")).hexdigest()  # strict UTF-8 round-trips byte for byte
+        if str(expected) != actual:
             raise MinekgError(f"{shown}: SHA-256 {actual[:12]}… differs from mk:sha256 {str(expected)[:12]}… "
                               f"recorded for {shorten(str(doc))}: source documents must not be edited")
         asm.sources[doc] = SourceText(doc, shown, text)
@@ -262,17 +283,23 @@ def _ground_evidence(asm: Assembled) -> None:
                 asm.quote_problems.append(evidence.QuoteProblem(
                     label, f"evidence cites {shorten(str(source))}, which has no source file in graph_data/sources"))
                 continue
+            if not str(quote).strip():
+                # an empty quote is found at every offset of the document: say so, not where
+                asm.quote_problems.append(evidence.QuoteProblem(
+                    label, f"empty quote (mk:quote \"{quote}\"): quote the passage of {src.file} it rests on"))
+                continue
             prefix, suffix = g.value(ev, MK.quotePrefix), g.value(ev, MK.quoteSuffix)
             hits = evidence.locate(src.text, str(quote), prefix and str(prefix), suffix and str(suffix))
             if not hits:
                 asm.quote_problems.append(evidence.QuoteProblem(
-                    label, f"quote not found in {src.file}: \"{_clip(str(quote))}\"; closest passage: "
+                    label, f"quote not found in {src.file}: \"{_clip(str(quote))}\"; "
+                    f"{diagnose.describe_mismatch(src.text, str(quote))}; closest passage: "
                     f"\"{_clip(evidence.closest_passage(src.text, str(quote)))}\""))
                 continue
             if len(hits) > 1:
                 asm.quote_problems.append(evidence.QuoteProblem(
                     label, f"quote occurs {len(hits)} times in {src.file} (offsets "
-                    f"{', '.join(map(str, hits))}): \"{_clip(str(quote))}\"; add mk:quotePrefix or mk:quoteSuffix"))
+                    f"{_offsets(hits)}): \"{_clip(str(quote))}\"; add mk:quotePrefix or mk:quoteSuffix"))
                 continue
             start = hits[0]
             loc = evidence.Located(start, start + len(str(quote)))
@@ -286,6 +313,10 @@ def _ground_evidence(asm: Assembled) -> None:
             for t in evidence.offsets_triples(target, loc):
                 g.add(t)
             g.add((target, RDF.type, MK.Evidence))
+
+
+def _offsets(hits: list[int], n: int = 5) -> str:
+    return ", ".join(map(str, hits[:n])) + (", …" if len(hits) > n else "")
 
 
 def _clip(text: str, n: int = 90) -> str:
@@ -302,42 +333,80 @@ def _rename(g: Graph, old: Node, new: Node) -> None:
         g.add((s, p, new))
 
 
-def _label_blank_nodes(g: Graph) -> None:
-    """Give every blank node a label derived from where it hangs and what it holds."""
-    memo: dict[BNode, str] = {}
+def _blank_order(g: Graph) -> tuple[list[BNode], list[tuple[Node, Node, Node]]]:
+    """The blank nodes, each after every blank node that points at it (Kahn's algorithm); if some blank
+    nodes point at each other in a cycle, the order is incomplete and the triples among those left over
+    (the cycles and what hangs from them) come second."""
+    blanks = {n for n in g.all_nodes() if isinstance(n, BNode)}
+    edges = [(s, p, o) for s, p, o in g if isinstance(s, BNode) and isinstance(o, BNode)]
+    into: Counter = Counter(o for _, _, o in edges)
+    out = defaultdict(list)
+    for s, _, o in edges:
+        out[s].append(o)
+    order = [b for b in blanks if not into[b]]
+    for b in order:  # grows while it is walked
+        for o in out[b]:
+            into[o] -= 1
+            if not into[o]:
+                order.append(o)
+    left = blanks - set(order)
+    return order, [(s, p, o) for s, p, o in edges if s in left and o in left]
 
-    def down(b: Node, depth: int = 0) -> str:
-        parts = []
-        for p, o in g.predicate_objects(b):
-            parts.append(f"{p.n3()} {down(o, depth + 1) if isinstance(o, BNode) and depth < 20 else o.n3()}")
-        return "[" + ";".join(sorted(parts)) + "]"
 
-    def key(b: BNode, depth: int = 0) -> str:
-        if b in memo:
-            return memo[b]
-        parents = sorted((s, p) for s, p in g.subject_predicates(b))
-        if parents and depth < 20:
-            s, p = parents[0]
-            up = key(s, depth + 1) if isinstance(s, BNode) else s.n3()
-            up += p.n3()
-        else:
-            up = ""
-        memo[b] = hashlib.sha256((up + down(b)).encode("utf-8")).hexdigest()[:16]
-        return memo[b]
+def _label_blank_nodes(asm: Assembled, g: Graph) -> None:
+    """Give every blank node a label derived from where it hangs and what it holds.
 
-    blanks = sorted({n for n in g.all_nodes() if isinstance(n, BNode)}, key=str)
-    keys = {b: key(b) for b in blanks}
+    Linear in the size of the graph: a blank node's content is hashed once and its parents include that
+    hash, not its text; blank nodes that point at each other in a cycle are refused, as no such labelling
+    can tell them apart.
+    """
+    order, cycle = _blank_order(g)
+    if cycle:
+        _refuse_cycle(asm, cycle)
+    down: dict[BNode, str] = {}
+    for b in reversed(order):  # children first
+        parts = sorted(f"{p.n3()} {'_:' + down[o] if isinstance(o, BNode) else o.n3()}"
+                       for p, o in g.predicate_objects(b))
+        down[b] = hashlib.sha256(("[" + ";".join(parts) + "]").encode("utf-8")).hexdigest()
+    keys: dict[BNode, str] = {}
+    for b in order:  # parents first
+        parents = sorted(((keys[s] if isinstance(s, BNode) else s.n3()) + p.n3() for s, p in g.subject_predicates(b)))
+        keys[b] = hashlib.sha256(((parents[0] if parents else "") + down[b]).encode("utf-8")).hexdigest()[:16]
     seen: Counter = Counter()
     renames = {}
-    for b in sorted(blanks, key=lambda b: (keys[b], str(b))):
+    for b in sorted(order, key=lambda b: (keys[b], str(b))):
         k = keys[b]
         seen[k] += 1
         renames[b] = BNode(f"g{k}" + (f"x{seen[k]}" if seen[k] > 1 else ""))
-    triples = list(g)
-    for t in triples:
+    for t in list(g):
         if any(isinstance(x, BNode) for x in t):
             g.remove(t)
             g.add(tuple(renames.get(x, x) for x in t))
+
+
+def _refuse_cycle(asm: Assembled, cycle: list[tuple[Node, Node, Node]]) -> None:
+    # Blank nodes have no names to tell which cycle is "first": the message names the first file (and the
+    # predicates) of them all, so the same input always gives the same message.
+    shown = min((asm.origin[s] for s, _, _ in cycle if s in asm.origin), default="graph_data")
+    preds = sorted({p for s, p, _ in cycle if asm.origin.get(s, "graph_data") == shown}, key=str)
+    line = _blank_line(asm, shown, preds)
+    raise MinekgError(f"{shown}{f':{line}' if line else ''}: blank nodes refer to each other in a cycle "
+                      f"(through {', '.join(shorten(str(p)) for p in preds)}), so they cannot be told apart "
+                      "or labelled; give one of them an IRI")
+
+
+def _blank_line(asm: Assembled, shown: str, preds: list[Node]) -> int | None:
+    """The first line of `shown` using a labelled blank node (_:x) with one of `preds`, else any _:x."""
+    try:
+        lines = (asm.project.root / shown).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    labelled = [n for n, line in enumerate(lines, 1) if re.search(r"(^|[\s;,(\[])_:", line)]
+    forms = [f"<{p}>" for p in preds]
+    for prefix, ns in asm.namespaces.get(shown, {}).items():
+        forms += [f"{prefix}:{str(p)[len(str(ns)):]}" for p in preds if str(p).startswith(str(ns))]
+    with_pred = [n for n in labelled if any(f in lines[n - 1] for f in forms)]
+    return (with_pred or labelled or [None])[0]
 
 
 # ------------------------------------------------------------------ derivation
@@ -376,9 +445,13 @@ def apply_rules(store, rules: Path, shown=lambda p: p.name) -> list:
     for rule in sorted(rules.glob("*.rq")):
         text = read_text(rule, shown(rule))
         try:
-            triples = list(store.query(text, use_default_graph_as_union=True))
+            result = store.query(text, use_default_graph_as_union=True)
         except SyntaxError as e:
             raise MinekgError(f"{shown(rule)}: SPARQL syntax error: {e}") from None
+        if not isinstance(result, ox.QueryTriples):
+            kind = "an ASK" if isinstance(result, ox.QueryBoolean) else "a SELECT"
+            raise MinekgError(f"{shown(rule)}: a rule must be a SPARQL CONSTRUCT, not {kind} query")
+        triples = list(result)
         # A triple the store holds already is not added again: in the union it would count twice.
         fresh = [t for t in dict.fromkeys(triples)
                  if next(store.quads_for_pattern(t.subject, t.predicate, t.object), None) is None]
@@ -400,6 +473,7 @@ def assemble(project: Project | None = None, derive: bool = True) -> Assembled:
     _load_dir(asm, project.reference, lambda p: REFERENCE_GRAPH)
     _load_dir(asm, project.sources, lambda p: REFERENCE_GRAPH)
     _load_dir(asm, project.statements, lambda p: document_graph(p.stem))
+    _check_described_once(asm)
     ontology = asm.graphs[ONTOLOGY_GRAPH]
     _check_terms(asm, _declared_terms(ontology))
     _add_states(asm)
@@ -411,7 +485,7 @@ def assemble(project: Project | None = None, derive: bool = True) -> Assembled:
     _load_sources(asm)
     _ground_evidence(asm)
     for g in asm.graphs.values():
-        _label_blank_nodes(g)
+        _label_blank_nodes(asm, g)
     if derive:
         _derive(asm)
     return asm
@@ -455,8 +529,9 @@ def build(project: Project | None = None, out: Path | None = None) -> dict:
     if asm.quote_problems:
         first = asm.quote_problems[0]
         more = f" (and {len(asm.quote_problems) - 1} more quote problems)" if len(asm.quote_problems) > 1 else ""
-        file = asm.origin.get(URIRef(expand(first.statement)), "graph_data")
-        raise MinekgError(f"{file}: {first.statement}: {first.message}{more}")
+        iri = URIRef(expand(first.statement))
+        where = _where(asm, iri, [asm.origin.get(iri, "graph_data")])
+        raise MinekgError(f"{where}: {first.statement}: {first.message}{more}")
     summary = summarize(asm)
     lines = oxi.nquads_lines(asm.quads())
     with atomic.replace_dir(out or project.build) as tmp:

@@ -63,12 +63,14 @@ def build() -> None:
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql", show_default=True,
+              help="sparql: the shapes compiled to SPARQL on Oxigraph; pyshacl: the reference, for any SHACL feature")
 @handled
-def validate(fmt: str) -> None:
+def validate(fmt: str, engine: str) -> None:
     """Validate: SHACL shapes plus the evidence check. Exit 0 conforms, 1 violations, 2 unusable input."""
     from .validation import validate as run_validate
 
-    report = run_validate(Project.default())
+    report = run_validate(Project.default(), engine=engine)
     if fmt == "json":
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
@@ -92,6 +94,9 @@ def coverage_cmd(fmt: str) -> None:
     for r in results:
         for s in r.uncovered:
             click.echo(f"uncovered {r.document} [{s.start}:{s.end}]: {s.text}")
+        for p in r.partial:
+            click.echo(f"partly covered {r.document} [{p.sentence.start}:{p.sentence.end}] "
+                       f"{100 * p.share:.0f}% of its characters: {p.sentence.text}")
         for x in r.unused_exclusions:
             click.echo(f"unused exclusion {r.document}: {x}")
 
@@ -107,6 +112,36 @@ def draft_cmd(slug: str) -> None:
     graph = draft(project, slug)
     path = write(project, slug, graph)
     click.echo(f"drafted {project.rel(path)}: {len(set(graph.subjects(MK.draftRule, None)))} candidate statements")
+
+
+@main.command("carry")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@handled
+def carry_cmd(old: str, new: str, fmt: str) -> None:
+    """Carry doc:OLD's statements forward to its next edition doc:NEW, into graph_data/drafts/NEW.ttl."""
+    from .curation import carry
+    from .curation.carry import write
+
+    project = Project.default()
+    report = carry(project, old, new)
+    write(project, report)
+    click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False) if fmt == "json" else report.to_table(),
+               nl=fmt == "json")
+
+
+@main.command("diff")
+@click.argument("old")
+@click.argument("new")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@handled
+def diff_cmd(old: str, new: str, fmt: str) -> None:
+    """What changed between two editions: the curated statements of doc:OLD and doc:NEW, paired."""
+    from .curation import diff
+
+    report = diff(Project.default(), old, new)
+    click.echo({"json": report.to_json_text, "csv": report.to_csv, "table": report.to_table}[fmt](), nl=False)
 
 
 def _store_options(fn: Callable) -> Callable:
@@ -219,19 +254,24 @@ def list_queries(fmt: str) -> None:
 
 
 # ---- commands that live in their own modules are registered here, one line each
+from .curation.check_cli import check_command  # noqa: E402
+from .curation.intake_cli import add_source_command  # noqa: E402
 from .export import export_command  # noqa: E402
 from .map_cli import map_command  # noqa: E402
 from .push import push_command  # noqa: E402
-from .register_cli import import_register_command  # noqa: E402
+from .register_cli import import_register_command, import_treaty_status_command  # noqa: E402
 from .serve import cli as serve_cli  # noqa: E402
 from .viz_cli import viz as viz_command  # noqa: E402
 
 main.add_command(export_command)
 main.add_command(push_command)
 main.add_command(import_register_command)
+main.add_command(import_treaty_status_command)
 main.add_command(serve_cli.serve)
 main.add_command(viz_command)
 main.add_command(map_command)
+main.add_command(add_source_command)
+main.add_command(check_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,25 +1,33 @@
 """Sentence coverage: which sentences of each source document at least one evidence quote overlaps.
 
 A document is split into lines (paragraphs, footnotes, headings, navigation lines) and each line into
-sentences with pysbd, keeping character offsets. A sentence is covered when an evidence quote's span
-overlaps it; a sentence deliberately left out is listed, with its reason, in
-graph_data/coverage_exclusions/<document slug>.yaml and counted as excluded.
+sentences with pysbd, keeping character offsets. A sentence is covered when evidence quotes cover at
+least COVERED_SHARE of its characters (so a one-word quote does not count a long sentence as covered);
+one they touch less is "partly covered" and listed; a sentence deliberately left out is listed, with its
+reason, in graph_data/coverage_exclusions/<document slug>.yaml and counted as excluded. The character
+coverage of a document is the share of its counted (not excluded) sentences' characters inside a quote.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pysbd
-import yaml
 from rdflib import URIRef
 
-from .build import Assembled
 from .errors import MinekgError
-from .loading import read_text
+from .loading import read_yaml
 from .namespaces import MK, shorten
 from .project import Project
+
+if TYPE_CHECKING:  # build imports the curation package, which splits sentences here: no cycle at run time
+    from .build import Assembled
+
+# Half a sentence's characters: a quote may leave out a sentence's lead-in or its footnote marker, but a
+# quote of a few words out of a long sentence leaves most of what it says unsupported.
+COVERED_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,12 @@ class Sentence:
     text: str
 
 
+@dataclass(frozen=True)
+class Partial:
+    sentence: Sentence
+    share: float  # of its characters inside a quote, below COVERED_SHARE
+
+
 @dataclass
 class DocumentCoverage:
     document: str
@@ -36,18 +50,30 @@ class DocumentCoverage:
     covered: int = 0
     excluded: int = 0
     uncovered: list[Sentence] = field(default_factory=list)
+    partial: list[Partial] = field(default_factory=list)
     unused_exclusions: list[str] = field(default_factory=list)
+    characters: int = 0  # of the sentences counted (not excluded)
+    characters_covered: int = 0
 
     @property
     def coverage(self) -> float:
         denominator = self.sentences - self.excluded
         return 1.0 if denominator == 0 else self.covered / denominator
 
+    @property
+    def character_coverage(self) -> float:
+        return 1.0 if self.characters == 0 else self.characters_covered / self.characters
+
     def to_json(self) -> dict:
         return {
             "document": self.document, "sentences": self.sentences, "covered": self.covered,
             "excluded": self.excluded, "coverage": round(self.coverage, 4),
             "uncovered": [{"start": s.start, "end": s.end, "text": s.text} for s in self.uncovered],
+            "partial": len(self.partial), "characters": self.characters,
+            "characters_covered": self.characters_covered,
+            "character_coverage": round(self.character_coverage, 4),
+            "partly_covered": [{"start": p.sentence.start, "end": p.sentence.end, "share": round(p.share, 4),
+                                "text": p.sentence.text} for p in self.partial],
             "unused_exclusions": self.unused_exclusions,
         }
 
@@ -93,12 +119,7 @@ def load_exclusions(project: Project, slug: str) -> list[dict]:
     if not path.exists():
         return []
     shown = project.rel(path)
-    try:
-        data = yaml.safe_load(read_text(path, shown)) or []
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise MinekgError(f"{shown}{line}: not valid YAML") from None
+    data = read_yaml(path, shown) or []
     if not isinstance(data, list) or not all(isinstance(d, dict) and "sentence" in d and "reason" in d for d in data):
         raise MinekgError(f"{shown}: expected a list of {{sentence: ..., reason: ...}} entries")
     return data
@@ -118,8 +139,11 @@ def document_coverage(asm: Assembled, doc: URIRef) -> DocumentCoverage:
     result = DocumentCoverage(shorten(str(doc)))
     for s in sentences(src.text):
         result.sentences += 1
-        if any(a < s.end and s.start < b for a, b in spans):
+        inside = _covered_characters(s, spans)
+        if inside >= COVERED_SHARE * (s.end - s.start):
             result.covered += 1
+            result.characters += s.end - s.start
+            result.characters_covered += inside
             continue
         text = _norm(s.text)
         hit = next((i for i, x in enumerate(exclusions) if text.startswith(_norm(str(x["sentence"])))
@@ -127,10 +151,27 @@ def document_coverage(asm: Assembled, doc: URIRef) -> DocumentCoverage:
         if hit is not None:
             used[hit] = True
             result.excluded += 1
+            continue
+        result.characters += s.end - s.start
+        result.characters_covered += inside
+        if inside:
+            result.partial.append(Partial(s, inside / (s.end - s.start)))
         else:
             result.uncovered.append(s)
     result.unused_exclusions = [str(x["sentence"]) for x, u in zip(exclusions, used, strict=True) if not u]
     return result
+
+
+def _covered_characters(s: Sentence, spans: list[tuple[int, int]]) -> int:
+    """How many of the sentence's characters lie inside at least one quote (overlapping quotes count once)."""
+    clipped = sorted((max(a, s.start), min(b, s.end)) for a, b in spans if a < s.end and s.start < b)
+    total, reach = 0, s.start
+    for a, b in clipped:
+        a = max(a, reach)
+        if b > a:
+            total += b - a
+            reach = b
+    return total
 
 
 def _exclusion_slug(asm: Assembled, doc: URIRef, slug: str) -> str:
@@ -153,10 +194,11 @@ def coverage(asm: Assembled) -> list[DocumentCoverage]:
 
 
 def table(results: list[DocumentCoverage]) -> str:
-    rows = [("document", "sentences", "covered", "excluded", "coverage")]
+    rows = [("document", "sentences", "covered", "excluded", "coverage", "partial", "characters")]
     for r in results:
-        rows.append((r.document, str(r.sentences), str(r.covered), str(r.excluded), f"{100 * r.coverage:.1f}%"))
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+        rows.append((r.document, str(r.sentences), str(r.covered), str(r.excluded), f"{100 * r.coverage:.1f}%",
+                     str(len(r.partial)), f"{100 * r.character_coverage:.1f}%"))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
              for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

@@ -73,6 +73,28 @@ class Row:
 
 
 @dataclass(frozen=True)
+class TableSchema:
+    """What a status table's rows must hold: the register's and the arms treaties' table share the checks.
+
+    `headers` lists the headers accepted (a table may add optional columns); a row is one per `key`;
+    `deposit` is the column dated exactly when `action` is given; `choices` restricts a column's values.
+    """
+
+    headers: tuple[tuple[str, ...], ...]
+    date_columns: tuple[str, ...]
+    actions: dict[str, str]
+    deposit: str
+    key: tuple[str, ...] = ("iso3",)
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    doc: str = "docs/register.md"
+
+
+# The Mine Ban Treaty register's table (docs/register.md).
+MBT_SCHEMA = TableSchema(headers=(COLUMNS,), date_columns=DATE_COLUMNS, actions=ACTIONS,
+                         deposit="ratified_or_acceded")
+
+
+@dataclass(frozen=True)
 class Problem:
     line: int
     message: str
@@ -117,63 +139,81 @@ def _check_date(column: str, value: str) -> str | None:
     return None
 
 
-def parse(text: str, shown: str, territories: frozenset[str] = frozenset()) -> Parsed:
+def parse(text: str, shown: str, territories: frozenset[str] = frozenset(),
+          schema: TableSchema = MBT_SCHEMA) -> Parsed:
     """The table's valid rows and, for each malformed row, its line and what is wrong with it.
 
-    A bad header makes the whole table unusable (MinekgError); a bad row is only skipped.
+    A bad header makes the whole table unusable (MinekgError); a bad row is only skipped. Optional columns
+    a table leaves out read as empty cells.
     """
+    if text.startswith("\ufeff"):
+        # Excel's "CSV UTF-8" adds one; refused rather than stripped, so the copy kept is the file given
+        raise MinekgError(f"{shown}:1: the file starts with a UTF-8 BOM (byte order mark); "
+                          "save it as UTF-8 without BOM")
     records = _records(text)
     first = next(records, None)
-    if first is None or tuple(c.strip() for c in first[1]) != COLUMNS:
-        raise MinekgError(f"{shown}:1: the header must be the columns {','.join(COLUMNS)} "
-                          "(see docs/register.md)")
+    header = tuple(c.strip() for c in first[1]) if first is not None else None
+    if header not in schema.headers:
+        raise MinekgError(f"{shown}:1: the header must be the columns "
+                          + " or ".join(",".join(h) for h in schema.headers) + f" (see {schema.doc})")
+    every = dict.fromkeys(c for h in schema.headers for c in h)
     parsed = Parsed()
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, ...], int] = {}
     for line, cells in records:
         if not cells or (len(cells) == 1 and not cells[0].strip()):
             continue  # a blank line is not a row
-        why = _row_problems(cells, seen, territories)
+        why = _row_problems(cells, header, seen, territories, schema)
         if why:
             parsed.problems.append(Problem(line, "; ".join(why)))
             continue
-        values = dict(zip(COLUMNS, cells, strict=True))
-        seen[values["iso3"]] = line
+        values = {c: "" for c in every} | dict(zip(header, cells, strict=True))
+        seen[tuple(values[k] for k in schema.key)] = line
         urls = tuple(u.strip() for u in values["source_urls"].split(URL_SEPARATOR) if u.strip())
         parsed.rows.append(Row(line, values["state"], values["iso3"], values, urls))
     return parsed
 
 
-def _row_problems(cells: list[str], seen: dict[str, int], territories: frozenset[str]) -> list[str]:
-    if len(cells) != len(COLUMNS):
-        return [f"expected {len(COLUMNS)} cells, found {len(cells)}"]
-    values = dict(zip(COLUMNS, cells, strict=True))
+def _either(names) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _row_problems(cells: list[str], header: tuple[str, ...], seen: dict[tuple[str, ...], int],
+                  territories: frozenset[str], schema: TableSchema) -> list[str]:
+    if len(cells) != len(header):
+        return [f"expected {len(header)} cells, found {len(cells)}"]
+    values = dict(zip(header, cells, strict=True))
     why = []
     for column, value in values.items():
         # A note may run over lines; any other cell that does has most likely lost a closing quote.
         if column != "note" and ("\n" in value or "\r" in value):
             why.append(f"{column}: a cell spans several lines (an unbalanced quote?)")
+    for column, allowed in schema.choices.items():
+        if values[column] not in allowed:
+            why.append(f"{column}: {values[column]!r} is not one of {', '.join(allowed)}")
     code = values["iso3"]
+    key = tuple(values[k] for k in schema.key)
     if not _CODE.match(code) or pycountry.countries.get(alpha_3=code) is None:
         why.append(f"iso3: {code!r} is not an ISO 3166-1 alpha-3 code")
     elif code in territories:
         why.append(f"iso3: {code} is listed as a territory, not a state, in "
                    f"graph_data/{states.TERRITORIES_FILE}")
-    elif code in seen:
-        why.append(f"iso3: {code} already has a row (line {seen[code]})")
+    elif key in seen:
+        why.append(f"{', '.join(schema.key)}: {' '.join(key)} already has a row (line {seen[key]})")
     if not values["state"].strip():
         why.append("state: empty")
-    for column in DATE_COLUMNS:
-        if values[column]:
+    for column in schema.date_columns:
+        if values.get(column):
             problem = _check_date(column, values[column])
             if problem:
                 why.append(problem)
-    action, deposited = values["action"], values["ratified_or_acceded"]
-    if action and action not in ACTIONS:
-        why.append(f"action: {action!r} is not one of {', '.join(ACTIONS)}")
+    action, deposited = values["action"], values[schema.deposit]
+    if action and action not in schema.actions:
+        why.append(f"action: {action!r} is not one of {', '.join(schema.actions)}")
     elif action and not deposited:
-        why.append(f"action: {action} without a ratified_or_acceded date")
+        why.append(f"action: {action} without a {schema.deposit} date")
     elif deposited and not action:
-        why.append("ratified_or_acceded: a date without an action (ratification, accession or succession)")
+        why.append(f"{schema.deposit}: a date without an action ({_either(schema.actions)})")
     if values["confidence"] not in CONFIDENCE:
         why.append(f"confidence: {values['confidence']!r} is not high or low")
     why += _source_problems(values["source_urls"])

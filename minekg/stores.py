@@ -194,6 +194,9 @@ class EndpointStore(Store):
         form = query_form(text)
         w = self._wrapper(self.url)
         w.setQuery(text)
+        # SPARQLWrapper guesses the form from the text and its comment stripping misses every other comment
+        # line, so a header saying "moved" or "added" was sent as an update: the form minekg parsed decides.
+        w.queryType = form
         # An endpoint serving the union as its default graph (as minekg asks) ignores a query's own FROM:
         # the same graphs sent as the protocol's default-graph-uri / named-graph-uri are honoured.
         defaults, named = guard.dataset(text)

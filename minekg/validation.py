@@ -6,13 +6,15 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from pyshacl import validate as shacl_validate
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
+from . import shacl_sparql
 from .build import Assembled, assemble
+from .errors import MinekgError
 from .loading import parse_turtle
 from .namespaces import expand, shorten
 from .project import Project
@@ -107,7 +109,57 @@ class _ParsedOnce(Graph):
         return super().query(query_object, *args, **kwargs)
 
 
-def run_shacl(data: Graph, shapes: Graph) -> Graph:
+ENGINES = ("sparql", "pyshacl")
+
+
+def run_shacl(data: Graph, shapes: Graph, engine: str = "sparql") -> Graph:
+    """The SHACL report graph (pySHACL's form) of `data` against `shapes`, by either engine: "sparql"
+    (shacl_sparql, compiled to SPARQL on Oxigraph, the default) or "pyshacl" (the reference)."""
+    if engine == "sparql":
+        return report_graph(shacl_sparql.validate(data, shapes))
+    if engine != "pyshacl":
+        raise MinekgError(f"--engine: unknown engine {engine!r} (one of {', '.join(ENGINES)})")
+    return _run_pyshacl(data, shapes)
+
+
+def report_graph(results: list[shacl_sparql.Result]) -> Graph:
+    """The results as pySHACL writes them: one sh:ValidationReport with an sh:result node each."""
+    g = Graph()
+    report = BNode("report")
+    g.add((report, RDF.type, SH.ValidationReport))
+    g.add((report, SH.conforms, Literal(not any(r.severity == SH.Violation for r in results))))
+    for i, r in enumerate(results):
+        node = BNode(f"result{i}")
+        g.add((report, SH.result, node))
+        g.add((node, RDF.type, SH.ValidationResult))
+        g.add((node, SH.focusNode, r.focus))
+        g.add((node, SH.resultSeverity, r.severity))
+        g.add((node, SH.sourceShape, r.shape))
+        g.add((node, SH.sourceConstraintComponent, r.component))
+        for p, o in ((SH.resultPath, r.path), (SH.value, r.value), (SH.sourceConstraint, r.constraint)):
+            if o is not None:
+                g.add((node, p, o))
+        for m in r.messages:
+            g.add((node, SH.resultMessage, Literal(m)))
+    return g
+
+
+def result_tuples(results: Graph, shapes: Graph) -> list[tuple[str, ...]]:
+    """A report graph's results as sorted (focus, path, shape, severity, message, value) tuples: what two
+    engines must agree on. A blank shape is named by its sh:name (engines may copy the shapes graph)."""
+    out = []
+    for r in results.objects(next(results.subjects(RDF.type, SH.ValidationReport)), SH.result):
+        shape = results.value(r, SH.sourceShape)
+        name = shape if isinstance(shape, URIRef) else shapes.value(shape, SH.name) or results.value(shape, SH.name)
+        out.append(tuple("" if x is None else str(x) for x in (
+            results.value(r, SH.focusNode), results.value(r, SH.resultPath), name,
+            results.value(r, SH.resultSeverity),
+            "\n".join(sorted(str(m) for m in results.objects(r, SH.resultMessage))),
+            results.value(r, SH.value))))
+    return sorted(out)
+
+
+def _run_pyshacl(data: Graph, shapes: Graph) -> Graph:
     target = _ParsedOnce()
     target += data  # the same terms (blank nodes included), so results point into `data`
     # inplace: otherwise advanced mode clones the graph into a plain one; nothing writes to it (no
@@ -137,12 +189,12 @@ def findings_from(results: Graph, shapes: Graph, data: Graph, origin: dict) -> l
     return found
 
 
-def validate(project: Project | None = None, asm: Assembled | None = None) -> Report:
+def validate(project: Project | None = None, asm: Assembled | None = None, engine: str = "sparql") -> Report:
     project = project or Project.default()
     asm = asm or assemble(project)
     data = asm.union()
     shapes = load_shapes(project)
-    results = run_shacl(data, shapes)
+    results = run_shacl(data, shapes, engine)
     report = Report()
     for problem in asm.quote_problems:
         file = asm.origin.get(URIRef(expand(problem.statement)), "graph_data")

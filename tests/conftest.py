@@ -1,8 +1,13 @@
-"""Fixtures built once per session from the repository's own data."""
+"""Fixtures built once per session from the frozen seed data (tests/seed.py).
+
+Every test sees the frozen copy of graph_data/ in tests/fixtures/seed/, never the live one, so adding a
+document to graph_data/ cannot change an exact answer: the session fixtures below use it, and
+MINEKG_ROOT points the CLI (in-process or in a subprocess that inherits the environment) at it too.
+"""
 
 from __future__ import annotations
 
-import shutil
+import os
 from pathlib import Path
 
 import pytest
@@ -11,20 +16,27 @@ from minekg import network
 from minekg.build import assemble, build
 from minekg.graph import Graph
 from minekg.project import Project
+from tests.seed import copy_tree, seed_root
 
 ROOT = Path(__file__).resolve().parent.parent
 pytest_plugins = ["tests.fixtures_server"]
 OUTPUT = ROOT / "tests" / "output"  # screenshots and other artefacts tests leave for people to look at
 
 
+def pytest_configure(config) -> None:
+    # Set before any test runs, so `minekg` invoked without an explicit root reads the frozen data and
+    # writes its build/ into the temporary root, never into the repository's.
+    os.environ["MINEKG_ROOT"] = str(seed_root())
+
+
 @pytest.fixture(scope="session")
 def project() -> Project:
-    return Project(ROOT)
+    return Project(seed_root())
 
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, project) -> Path:
-    """The real graph, built from the repository into a temporary folder (build/ is left alone)."""
+    """The frozen seed graph, built into a temporary folder (build/ is left alone)."""
     out = tmp_path_factory.mktemp("build") / "build"
     build(project, out=out)
     return out / "minekg.nq"
@@ -48,10 +60,8 @@ def memory_graph(built, project) -> Graph:
 
 @pytest.fixture()
 def fixture_tree(tmp_path) -> Path:
-    """A writable copy of the repository's data tree, for tests that break things on purpose."""
-    for name in ("ontology", "graph_data", "rules", "queries", "validate"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    return tmp_path
+    """A writable copy of the frozen data tree, for tests that break things on purpose."""
+    return copy_tree(tmp_path, ("ontology", "graph_data", "rules", "queries", "validate"))
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from rdflib.compare import isomorphic
 
 from minekg.build import build
 from minekg.project import Project
+from tests.seed import seed_path
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "markings"
@@ -24,7 +25,7 @@ PROFILES = ("CLEAR", "GREEN", "AMBER", "RED")
 def make_marked_tree(dest: Path) -> Path:
     """The repository's data tree with the marked fixtures in it (graph_data itself stays unmarked)."""
     for name in ("ontology", "graph_data", "rules", "queries", "validate", "export"):
-        shutil.copytree(ROOT / name, dest / name)
+        shutil.copytree(seed_path(name), dest / name)
     sources = dest / "graph_data" / "sources"
     shutil.copy(FIXTURES / "fixture_red_briefing.txt", sources / "fixture_red_briefing.txt")
     shutil.copy(FIXTURES / "sources.ttl", dest / "graph_data" / "sources" / "fixture-markings.ttl")

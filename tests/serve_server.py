@@ -17,6 +17,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.seed import seed_root
+
 ROOT = Path(__file__).resolve().parent.parent
 MINEKG = str(Path(sys.executable).with_name("minekg"))  # the console script, as a user runs it
 
@@ -28,8 +30,9 @@ def free_port() -> int:
 
 
 class ServeServer:
-    def __init__(self, data: Path | None = None, *extra: str, root: Path = ROOT) -> None:
-        self.root = root  # the tree it serves (MINEKG_ROOT): the repository, or a test's marked copy
+    def __init__(self, data: Path | None = None, *extra: str, root: Path | None = None) -> None:
+        # The tree it serves (MINEKG_ROOT): the frozen seed tree by default, or a test's marked copy.
+        self.root = root if root is not None else seed_root()
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.args = [MINEKG, "serve", "--host", "127.0.0.1", "--port", str(self.port)]

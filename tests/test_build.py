@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -154,8 +155,10 @@ def test_turtle_syntax_error_names_file_and_line(fixture_tree):
 
 def test_incompatible_types_are_an_error(fixture_tree):
     with (fixture_tree / BELARUS).open("a", encoding="utf-8") as f:
-        f.write("\nag:blr-mod a mk:Person .\n")
-    one_line_error(run_cli(fixture_tree, "build"), "ag:blr-mod is given incompatible types", "disjoint")
+        # in the file that describes it: described in a second file, it would be refused for that first
+        f.write("\ns:belarus-2022-accession a mk:Person .\n")
+    one_line_error(run_cli(fixture_tree, "build"), "s:belarus-2022-accession is given incompatible types",
+                   "disjoint")
 
 
 def test_missing_source_file_is_an_error(fixture_tree):
@@ -185,3 +188,163 @@ def test_console_script_is_installed_and_runs():
 @pytest.fixture()
 def tree_project(fixture_tree) -> Project:
     return Project(fixture_tree)
+
+
+# ------------------------------------------------------------------ ill-typed literals (issue 18, item 10)
+
+
+def append_line(tree: Path, rel: str, line: str) -> int:
+    """Append one line to a curated file; return its line number."""
+    path = tree / rel
+    text = path.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    path.write_text(text + line + "\n", encoding="utf-8")
+    return text.count("\n") + 1
+
+
+ILL_TYPED = [
+    ('"2003-13-45"^^xsd:date', "not a real calendar date (YYYY-MM-DD)"),
+    ('"2021-04"^^xsd:date', 'not an xsd:date (YYYY-MM-DD); for a month use "2021-04"^^xsd:gYearMonth'),
+    ('"2021"^^xsd:date', 'not an xsd:date (YYYY-MM-DD); for a year use "2021"^^xsd:gYear'),
+    ('"21"^^xsd:gYear', "not an xsd:gYear (YYYY)"),
+    ('"2021-04-05"^^xsd:gYear', 'not an xsd:gYear (YYYY); for a day use "2021-04-05"^^xsd:date'),
+    ('"2021-13"^^xsd:gYearMonth', "not a real calendar month (YYYY-MM)"),
+    ('"2021"^^xsd:gYearMonth', 'not an xsd:gYearMonth (YYYY-MM); for a year use "2021"^^xsd:gYear'),
+    ('"2021-04-31T10:00:00"^^xsd:dateTime', "not a real date and time (YYYY-MM-DDThh:mm:ss)"),
+    ('"2021-04-05"^^xsd:dateTime',
+     'not an xsd:dateTime (YYYY-MM-DDThh:mm:ss); for a day use "2021-04-05"^^xsd:date'),
+    ('"1,486"^^xsd:integer', "not an xsd:integer: write it without thousands separators"),
+    ('"1.5"^^xsd:integer', 'not an xsd:integer (digits, optional sign); for a fraction use "1.5"^^xsd:decimal'),
+    ('"12 mines"^^xsd:decimal', "not an xsd:decimal (digits with an optional decimal point)"),
+    ('"yes"^^xsd:boolean', "not an xsd:boolean (true or false)"),
+    ('"-1"^^xsd:nonNegativeInteger', "not a valid xsd:nonNegativeInteger"),
+]
+
+
+@pytest.mark.parametrize(("literal", "why"), ILL_TYPED, ids=[lit for lit, _ in ILL_TYPED])
+def test_an_ill_typed_literal_is_one_line_naming_file_line_and_the_right_form(fixture_tree, literal, why):
+    before = built_ok(fixture_tree)
+    n = append_line(fixture_tree, BELARUS, f"s:belarus-2022-accession mk:date {literal} .")
+    result = run_cli(fixture_tree, "build")
+    assert one_line_error(result) == f"minekg: error: {BELARUS}:{n}: {literal}: {why}"
+    assert (fixture_tree / "build" / "minekg.nq").read_bytes() == before, "build/ must be left as it was"
+
+
+def test_validate_reports_an_ill_typed_literal_in_one_line_too(fixture_tree):
+    n = append_line(fixture_tree, BELARUS, 's:belarus-2022-accession mk:date "2003-13-45"^^xsd:date .')
+    result = CliRunner().invoke(main, ["validate"], env={"MINEKG_ROOT": str(fixture_tree)},
+                                catch_exceptions=False)
+    assert result.output.strip() == (f"minekg: error: {BELARUS}:{n}: \"2003-13-45\"^^xsd:date: "
+                                     "not a real calendar date (YYYY-MM-DD)")
+    assert result.exit_code == 2
+
+
+def test_well_typed_dates_of_every_kind_still_build(fixture_tree):
+    append_line(fixture_tree, BELARUS, 's:belarus-2022-accession mk:date "2003-09-03"^^xsd:date .')
+    append_line(fixture_tree, BELARUS, 'doc:belarus-2022 dcterms:date "2022"^^xsd:gYear .')
+    append_line(fixture_tree, BELARUS, 'doc:belarus-2022 dcterms:date "2022-09"^^xsd:gYearMonth .')
+    built_ok(fixture_tree)
+
+
+def test_an_iri_with_a_space_is_one_line(fixture_tree):
+    n = append_line(fixture_tree, BELARUS, "<https://w3id.org/minekg/id/agent/foo bar> a mk:Organisation .")
+    line = one_line_error(run_cli(fixture_tree, "build"))
+    assert line == (f"minekg: error: {BELARUS}:{n}: IRI <https://w3id.org/minekg/id/agent/foo bar> contains a "
+                    "space, which IRIs cannot hold; use %20 or a hyphen")
+
+
+# ------------------------------------------------------------------ blank nodes (item 12)
+
+
+def test_blank_nodes_in_a_cycle_are_refused_at_once_naming_file_and_line(fixture_tree):
+    """Four triples making two blank nodes point at each other took over 120 s to label."""
+    n = append_line(fixture_tree, BELARUS, "_:a mk:partOf _:b ; rdfs:seeAlso _:b . "
+                                           "_:b mk:partOf _:a ; rdfs:seeAlso _:a .")
+    result = subprocess.run([str(Path(sys.executable).parent / "minekg"), "build"], capture_output=True,
+                            text=True, env={**os.environ, "MINEKG_ROOT": str(fixture_tree)}, timeout=60)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        f"minekg: error: {BELARUS}:{n}: blank nodes refer to each other in a cycle (through rdfs:seeAlso, "
+        "mk:partOf), so they cannot be told apart or labelled; give one of them an IRI")
+
+
+def test_a_long_chain_of_blank_nodes_is_labelled_deterministically(tmp_path, fixture_tree):
+    """A chain far deeper than the old labeller's depth cut-off (20): labels come from content, not from the
+    parser's random blank node ids, and no recursion limit is hit."""
+    chain = " ".join(f"_:c{i} rdfs:seeAlso _:c{i + 1} ." for i in range(2000))
+    append_line(fixture_tree, BELARUS, f"ag:nato-maintenance-supply-agency rdfs:seeAlso _:c0 . {chain}")
+    project = Project(fixture_tree)
+    build(project, out=tmp_path / "a")
+    build(project, out=tmp_path / "b")
+    a = (tmp_path / "a" / "minekg.nq").read_bytes()
+    assert a == (tmp_path / "b" / "minekg.nq").read_bytes()
+    assert a.count(b"<http://www.w3.org/2000/01/rdf-schema#seeAlso>") >= 2001
+
+
+# ------------------------------------------------------------------ sources (item 13)
+
+
+SOURCES = "graph_data/sources/sources.ttl"
+BELARUS_SOURCE = 'mk:sourceFile "sources/001_468ac05468c00f4e.txt"'
+
+
+@pytest.mark.parametrize("path", ["../../../../etc/hostname", "/etc/hostname", "statements/belarus-2022.ttl",
+                                  "sources/../reference/actors.ttl"])
+def test_a_source_outside_graph_data_sources_is_refused(fixture_tree, path):
+    edit(fixture_tree, SOURCES, BELARUS_SOURCE, f'mk:sourceFile "{path}"')
+    line = one_line_error(run_cli(fixture_tree, "build"))
+    assert re.fullmatch(rf'minekg: error: {SOURCES}:\d+: source file "{re.escape(path)}" of doc:belarus-2022 '
+                        r"is outside graph_data/sources/: sources must be kept there", line), line
+
+
+def test_a_source_linked_from_outside_is_refused(fixture_tree, tmp_path):
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("anything", encoding="utf-8")
+    (fixture_tree / "graph_data/sources/linked.txt").symlink_to(outside)
+    edit(fixture_tree, SOURCES, BELARUS_SOURCE, 'mk:sourceFile "sources/linked.txt"')
+    one_line_error(run_cli(fixture_tree, "build"), 'source file "sources/linked.txt" of doc:belarus-2022 is outside')
+
+
+def test_a_source_without_checksum_is_refused(fixture_tree):
+    edit(fixture_tree, SOURCES,
+         BELARUS_SOURCE + ' ;\n    mk:sha256 "e3828185c93600fd91de5fa15aa7cf88f9fea60b15d383bc5e9eebfa695a09e6" .',
+         BELARUS_SOURCE + " .")
+    line = one_line_error(run_cli(fixture_tree, "build"))
+    assert re.fullmatch(rf"minekg: error: {SOURCES}:\d+: doc:belarus-2022 has no mk:sha256: record the SHA-256 of "
+                        r"graph_data/sources/001_468ac05468c00f4e.txt so that an edited source is caught", line), line
+
+
+# ------------------------------------------------------------------ one line, not a traceback (item 16)
+
+
+def test_a_select_in_rules_is_named(fixture_tree):
+    (fixture_tree / "rules/080_select.rq").write_text("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1\n", encoding="utf-8")
+    line = one_line_error(run_cli(fixture_tree, "build"))
+    assert line == "minekg: error: rules/080_select.rq: a rule must be a SPARQL CONSTRUCT, not a SELECT query"
+
+
+@pytest.mark.parametrize("quote", ["", "  "])
+def test_an_empty_quote_is_said_in_one_short_line(fixture_tree, quote):
+    edit(fixture_tree, BELARUS,
+         'mk:quote "The Republic of Belarus acceded to the Mine Ban Treaty on 3 September 2003"',
+         f'mk:quote "{quote}"')
+    line = one_line_error(run_cli(fixture_tree, "build"))
+    assert line == (f'minekg: error: {BELARUS}: s:belarus-2022-accession: empty quote (mk:quote "{quote}"): '
+                    "quote the passage of graph_data/sources/001_468ac05468c00f4e.txt it rests on")
+
+
+def test_a_quote_found_many_times_lists_a_few_offsets_not_all(fixture_tree):
+    edit(fixture_tree, BELARUS,
+         'mk:quote "The Republic of Belarus acceded to the Mine Ban Treaty on 3 September 2003"',
+         'mk:quote "e"')
+    line = one_line_error(run_cli(fixture_tree, "build"), "s:belarus-2022-accession", "times in")
+    assert len(line) < 400 and ", …)" in line, line
+
+
+def test_a_register_table_with_a_utf8_bom_is_named(fixture_tree, tmp_path):
+    table = tmp_path / "bom.csv"
+    table.write_bytes(b"\xef\xbb\xbf" + (fixture_tree / "graph_data/sources/mbt_status.csv").read_bytes())
+    before = (fixture_tree / "graph_data/sources/mbt_status.csv").read_bytes()
+    line = one_line_error(run_cli(fixture_tree, "import-register", str(table)))
+    assert line == (f"minekg: error: {table}:1: the file starts with a UTF-8 BOM (byte order mark); "
+                    "save it as UTF-8 without BOM")
+    assert (fixture_tree / "graph_data/sources/mbt_status.csv").read_bytes() == before

@@ -11,9 +11,10 @@ import pytest
 from minekg.build import build
 from minekg.graph import Graph
 from minekg.project import Project
+from tests.seed import SEED_DATA
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLE = ROOT / "graph_data" / "sources" / "mbt_status.csv"
+TABLE = SEED_DATA / "sources" / "mbt_status.csv"
 DATES = ("2003-12-31", "2004-03-01", "2025-12-27", "2026-03-01")
 PARTY = "State Party"
 DEPOSITED = "ratified or acceded, not yet in force"

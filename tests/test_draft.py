@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import RDF, XSD
 
 from minekg import evidence
-from minekg.build import ONTOLOGY_GRAPH, REFERENCE_GRAPH, assemble
+from minekg.build import assemble
 from minekg.curation import draft, write
 from minekg.loading import read_text
-from minekg.namespaces import MK, expand
+from minekg.namespaces import MK
 from minekg.project import Project
-from minekg.validation import findings_from, load_shapes, run_shacl
+from tests.draft_support import candidate_violations
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "draft"
@@ -91,21 +91,7 @@ def test_every_candidate_has_rule_confidence_and_evidence(russia):
 def test_draft_passes_the_statement_shapes(project, assembled, slug):
     """Drafts conform to shapes_violations.ttl: proposals are typed and labelled like any entity, so no
     violation is excused (docs/curation.md)."""
-    g = draft(project, slug)
-    data = Graph()
-    data += assembled.graphs[ONTOLOGY_GRAPH]
-    data += assembled.graphs[REFERENCE_GRAPH]
-    union = assembled.union()
-    for thing in set(g.objects()) - set(g.subjects()):  # what the draft points at: its types and labels
-        for p in (RDF.type, RDFS.label):
-            for o in union.objects(thing, p):
-                data.add((thing, p, o))
-    data += g
-    shapes = load_shapes(project)
-    findings = findings_from(run_shacl(data, shapes), shapes, data, {})
-    ours = {str(s) for s in g.subjects()}
-    bad = [f for f in findings if f.severity == "Violation" and expand(f.focus) in ours]
-    assert bad == []
+    assert candidate_violations(project, assembled, draft(project, slug)) == []
 
 
 def test_profile_phrasings_give_the_fields(own):

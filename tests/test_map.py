@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from minekg import map as world
+from tests.seed import seed_path
 
 ROOT = Path(__file__).resolve().parent.parent
 SVG = "{http://www.w3.org/2000/svg}"
@@ -27,7 +28,7 @@ def cli_root(tmp_path_factory, built):
     """A project root whose build/ holds the freshly built graph (the repository's build/ is left alone)."""
     root = tmp_path_factory.mktemp("root")
     for name in ("queries", "viz", "ontology", "graph_data", "rules", "validate"):
-        (root / name).symlink_to(ROOT / name)
+        (root / name).symlink_to(seed_path(name))
     (root / "build").mkdir()
     (root / "build" / "minekg.nq").symlink_to(built)
     return root

@@ -2,7 +2,7 @@
 
 The fuzzy-date bounds of rules 050 and 051, run by the build's own rule runner over the real ontology and a
 small data file (the seeds have one fuzzy date only); the curated seed examples of the new terms, read from
-the built graph; query 108 (which reports a state submitted under which instrument); and the seed fixes of
+the built graph; query 111 (which reports a state submitted under which instrument); and the seed fixes of
 item 8 (the Lachin find as an allegation, the dated 29 April 2010 statement, the Monitor's conversion).
 Each new shape has its failing case in tests/shapes/ (test_shapes.py).
 """
@@ -106,9 +106,9 @@ def values(graph, sparql: str) -> list[dict]:
 
 
 def test_report_statements_by_instrument(graph):
-    """Query 108: the compliance reports footnotes cite are report statements, with instrument, article,
+    """Query 111: the compliance reports footnotes cite are report statements, with instrument, article,
     form and date; the counted and the 'most recent annual' reports are there too; called-for ones are not."""
-    rows = graph.query("108", state="BLR").dicts()
+    rows = graph.query("111", state="BLR").dicts()
     cited = {(r["date"], r["form"], r["article"]) for r in rows if r.get("work")}
     assert cited == {("2011-04-30", "Form B", f"{ID}instrument/mbt-article-7"),
                      ("2022-04-30", "Form B", f"{ID}instrument/mbt-article-7")}
@@ -116,7 +116,7 @@ def test_report_statements_by_instrument(graph):
     assert [r["date"] for r in rows if r.get("kind") == "annual report"] == ["2022-04"]
     assert all(r["document"] and r["quote"] for r in rows)
     assert not [r for r in rows if r["statement"].endswith("addresses-concerns-requested")]
-    russia = graph.query("108", state="RUS").dicts()
+    russia = graph.query("111", state="RUS").dicts()
     assert {(r["instrument_name"], r["date"], r.get("form")) for r in russia} == {
         ("CCW Amended Protocol II", "2009-09-30", "Form C"), ("CCW Amended Protocol II", "2012-03-15", None)}
 

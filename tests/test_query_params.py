@@ -24,6 +24,7 @@ from minekg import Graph
 from minekg import queries as named
 from minekg.cli import main
 from minekg.project import Project
+from tests.seed import seed_path
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBES = Path(__file__).resolve().parent / "queries"
@@ -35,7 +36,7 @@ BLR = "https://w3id.org/minekg/id/state/BLR"
 def cli_root(tmp_path_factory, built) -> Path:
     root = tmp_path_factory.mktemp("cli-root")
     for name in ("ontology", "graph_data", "rules", "queries", "validate"):
-        (root / name).symlink_to(ROOT / name)
+        (root / name).symlink_to(seed_path(name))
     (root / "build").mkdir()
     shutil.copy(built, root / "build" / "minekg.nq")
     return root

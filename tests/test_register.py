@@ -15,17 +15,18 @@ from rdflib import Graph as RDFGraph
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
-from minekg import register
+from minekg import register, treaties
 from minekg.build import build
 from minekg.errors import MinekgError
 from minekg.graph import Graph
 from minekg.namespaces import DOC, MK, ST, S
 from minekg.project import Project
+from tests.seed import SEED_DATA
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLE = ROOT / "graph_data" / register.SOURCE_FILE
-STATEMENTS = ROOT / "graph_data" / register.STATEMENTS_FILE
-DESCRIPTION = ROOT / "graph_data" / register.DESCRIPTION_FILE
+TABLE = SEED_DATA / register.SOURCE_FILE
+STATEMENTS = SEED_DATA / register.STATEMENTS_FILE
+DESCRIPTION = SEED_DATA / register.DESCRIPTION_FILE
 
 
 def table_rows() -> list[dict[str, str]]:
@@ -84,7 +85,7 @@ def test_reimporting_the_table_reproduces_the_committed_files(fixture_tree):
     assert result.returncode == 0, result.stderr
     assert "imported 197 rows" in result.stdout and result.stderr == ""
     for rel in (register.SOURCE_FILE, register.DESCRIPTION_FILE, register.STATEMENTS_FILE):
-        assert (fixture_tree / "graph_data" / rel).read_bytes() == (ROOT / "graph_data" / rel).read_bytes(), rel
+        assert (fixture_tree / "graph_data" / rel).read_bytes() == (SEED_DATA / rel).read_bytes(), rel
 
 
 def test_row_counts_imported(graph):
@@ -140,8 +141,9 @@ def test_each_statement_carries_the_rows_confidence_note_and_evidence(graph):
 def test_belarus_dates_from_the_register_and_the_document_agree(graph):
     result = graph.sparql("""PREFIX mk: <https://w3id.org/minekg/ontology#>
         PREFIX st: <https://w3id.org/minekg/id/state/>
-        SELECT ?kind ?doc ?date WHERE { ?s mk:actor st:BLR ; a mk:TreatyAction ; mk:actionType ?kind ;
-            mk:date ?date ; mk:evidence/mk:source ?doc }""")
+        PREFIX instr: <https://w3id.org/minekg/id/instrument/>
+        SELECT ?kind ?doc ?date WHERE { ?s mk:actor st:BLR ; mk:instrument instr:mbt ; a mk:TreatyAction ;
+            mk:actionType ?kind ; mk:date ?date ; mk:evidence/mk:source ?doc }""")
     by_kind: dict[str, dict[str, str]] = {}
     for kind, doc, date in result.rows:
         by_kind.setdefault(str(kind).split("#")[1], {})[str(doc).rsplit("/", 1)[1]] = str(date)
@@ -246,7 +248,15 @@ def test_a_table_that_drops_states_is_refused_unless_forced(fixture_tree, tmp_pa
     assert register_files(fixture_tree) == before
 
 
+def without_arms_table(tree: Path) -> None:
+    """A project whose only word on most states is the register: the arms treaties' table gives every
+    register state a status, so with it no state would be named by one source alone."""
+    for rel in (treaties.SOURCE_FILE, treaties.README_FILE, treaties.DESCRIPTION_FILE, treaties.STATEMENTS_FILE):
+        (tree / "graph_data" / rel).unlink(missing_ok=True)
+
+
 def test_a_forced_import_is_written_only_if_the_graph_builds(fixture_tree, tmp_path):
+    without_arms_table(fixture_tree)
     table, _expected = malformed_table(tmp_path)
     before = register_files(fixture_tree)
     # Benin and Tuvalu are named by no other source: without their rows the build has no word on them.
@@ -281,6 +291,7 @@ def test_line_numbers_count_physical_lines_past_a_note_on_two_lines(fixture_tree
 
 def test_a_state_that_lost_its_only_row_stops_the_import(fixture_tree, tmp_path):
     # Tuvalu is named by no other source: with its row rejected, nothing says it is a state.
+    without_arms_table(fixture_tree)
     lines = replace_row(table_lines(), "TUV", f"Tuvalu,TUV,,,,,,,{SOURCE},unsure,")
     before = register_files(fixture_tree)
     with pytest.raises(MinekgError, match="not imported, the graph would not build with it: .*"

@@ -13,10 +13,11 @@ from minekg import states
 from minekg.build import build
 from minekg.errors import MinekgError
 from minekg.project import Project
+from tests.seed import SEED_DATA
 
 ROOT = Path(__file__).resolve().parent.parent
-TERRITORIES = ROOT / "graph_data" / states.TERRITORIES_FILE
-TABLE = ROOT / "graph_data" / "sources" / "mbt_status.csv"
+TERRITORIES = SEED_DATA / states.TERRITORIES_FILE
+TABLE = SEED_DATA / "sources" / "mbt_status.csv"
 
 
 def codes_of(graph, cls: str) -> set[str]:

@@ -1,11 +1,17 @@
-"""Curation helpers: `minekg draft`, the statement drafter.
+"""Curation: the steps between a new document and its statements in the graph.
 
-This subpackage owns turning a source document into candidate statements for a curator to review:
-sentences (the coverage splitter, with footnotes), names (resolution against the graph's labels and ISO
-3166), dates and quantities (the genre's formats, at the precision given), rules (draft_rules.yaml and
-the engine that applies it; model and builders, one per statement kind) and writer (Turtle in
-graph_data/drafts/, which the build never loads).
-Library API: draft(project, slug) -> rdflib.Graph, and write(project, slug, graph) -> path.
+This package owns taking a source document in (`intake`: `minekg add-source` copies it into
+graph_data/sources/, turns a web page or PDF into text once, and describes it in sources.ttl), drafting
+candidate statements from its text (`minekg draft`: sentences with their footnotes, names resolved against
+the graph's labels and ISO 3166, dates and quantities at the precision given, rules in draft_rules.yaml
+applied by `rules` with one builder per statement kind, `writer` into graph_data/drafts/, which the build
+never loads), the curator's check of one document (`check`: `minekg check SLUG` builds into a temporary
+folder and reports the validation results and coverage that concern that document), and the curation
+diagnostics the build and the check share (`diagnose`: why a quote was not found, an entity described in
+two files, labels that nearly repeat an existing one).
+Library API: draft(project, slug) -> rdflib.Graph, and write(project, slug, graph) -> path; for a
+profile's next edition (carry.py, diff.py), carry(project, old, new) -> CarryReport and
+diff(project, old, new) -> DiffReport, both with .to_json().
 """
 
 from __future__ import annotations
@@ -14,26 +20,16 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
-from ..errors import MinekgError
-from ..loading import parse_turtle, read_text
-from ..namespaces import DCTERMS, DOC, MK
+from ..namespaces import DCTERMS, MK
 from ..project import Project
-from . import names, rules, sentences, writer
+from . import editions, names, rejections, rules, sentences, writer
 
 SPEECH_ACTS = rules.SPEECH
+__all__ = ["CarryReport", "DiffReport", "candidates", "carry", "diff", "draft", "write"]
 
 
 def _document(project: Project, slug: str, gz: names.Gazetteer) -> tuple[rules.Doc, str]:
-    path = project.sources / "sources.ttl"
-    g = parse_turtle(path, project.rel(path))
-    iri = URIRef(DOC[slug])
-    rel = g.value(iri, MK.sourceFile)
-    if rel is None:
-        known = ", ".join(sorted(str(d).rsplit("/", 1)[-1] for d in g.subjects(MK.sourceFile, None)))
-        raise MinekgError(f"doc:{slug}: no such document in {project.rel(path)} (known: {known})")
-    if str(rel).endswith(".csv"):
-        raise MinekgError(f"doc:{slug}: a reference table, not a text to draft from")
-    text = read_text(project.graph_data / str(rel), project.rel(project.graph_data / str(rel)))
+    g, iri, text = editions.source(project, slug, "to draft from")
     updated = g.value(iri, MK.lastUpdated)
     doc = rules.Doc(slug, iri, updated if isinstance(updated, Literal) else None, g.value(iri, DCTERMS.publisher),
                     sorted(g.objects(iri, MK.aboutActor)), str(g.value(iri, DCTERMS.title) or slug), gz)
@@ -55,10 +51,13 @@ def candidates(project: Project, slug: str, rule_set: rules.RuleSet | None = Non
 def draft(project: Project, slug: str) -> Graph:
     """Candidate statements for every sentence of doc:SLUG, as a graph in the curated model."""
     doc, text, found = candidates(project, slug)
+    rejected = rejections.load(project, slug)  # what a curator rejected is not proposed again
     g = writer.new_graph()
     answered: dict[tuple, tuple[URIRef, URIRef]] = {}  # (accused, content kind) -> (allegation, content)
     for c in found:
         iri = writer.statement_iri(doc, c)
+        if rejections.is_rejected(rejected, str(iri), c.rule, c.sentence.text):
+            continue
         content = None
         if c.content is not None:
             key = (c.value("assertedBy"), c.content.kind)
@@ -77,3 +76,9 @@ def draft(project: Project, slug: str) -> Graph:
 def write(project: Project, slug: str, graph: Graph) -> Path:
     """graph_data/drafts/SLUG.ttl (atomically), which the build never loads."""
     return writer.write(project, slug, graph)
+
+
+# (last: they build on the drafter's modules; as functions, they shadow their modules' names here, so
+# reach the rest of the modules by `from minekg.curation.carry import write`)
+from .carry import CarryReport, carry  # noqa: E402
+from .diff import DiffReport, diff  # noqa: E402

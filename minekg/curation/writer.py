@@ -89,22 +89,29 @@ def add_candidate(g: Graph, doc: Doc, text: str, c: Candidate, iri: URIRef, cont
     if content is not None:
         g.add((iri, MK.content, content))
     s = c.sentence
-    prefix = _quote_anchor(text, s.text, s.start)
-    ev = evidence.evidence_iri(doc.slug, s.text, prefix, None, str(iri))
+    add_evidence(g, doc.slug, doc.iri, iri, text, evidence.Located(s.start, s.end), s.footnote)
+
+
+def add_evidence(g: Graph, slug: str, doc: URIRef, iri: URIRef, text: str, at: evidence.Located,
+                 footnote: int | None) -> None:
+    """The statement's evidence as an IRI: quote text[at], pinned where it occurs twice, offsets, footnote."""
+    quote = text[at.start : at.end]
+    prefix = _quote_anchor(text, quote, at.start)
+    ev = evidence.evidence_iri(slug, quote, prefix, None, str(iri))
     g.add((iri, MK.evidence, ev))
     g.add((ev, RDF.type, MK.Evidence))
-    g.add((ev, MK.source, doc.iri))
-    g.add((ev, MK.quote, Literal(s.text)))
+    g.add((ev, MK.source, doc))
+    g.add((ev, MK.quote, Literal(quote)))
     if prefix:
         g.add((ev, MK.quotePrefix, Literal(prefix)))
-    for t in evidence.offsets_triples(ev, evidence.Located(s.start, s.end)):
+    for t in evidence.offsets_triples(ev, at):
         g.add(t)
-    if s.footnote is not None:
-        fn = URIRef(f"{ID}footnote/{doc.slug}-{s.footnote}")
+    if footnote is not None:
+        fn = URIRef(f"{ID}footnote/{slug}-{footnote}")
         g.add((ev, MK.footnote, fn))
         g.add((fn, RDF.type, MK.Footnote))
-        g.add((fn, MK.footnoteOf, doc.iri))
-        g.add((fn, MK.footnoteNumber, Literal(s.footnote)))
+        g.add((fn, MK.footnoteOf, doc))
+        g.add((fn, MK.footnoteNumber, Literal(footnote)))
 
 
 def new_graph() -> Graph:

@@ -23,8 +23,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import shutil
 import tempfile
+from collections import OrderedDict
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +39,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import (
     FileResponse,
     HTMLResponse,
@@ -56,7 +58,8 @@ from ..namespaces import BASE, DOC, EV, ID, MK, PREFIXES
 from ..project import Project
 from ..stores import Result, parse_json_results
 from . import formats, mapmount, ontodoc, protocol, views, vizmount
-from .pool import CachedRunner, EndpointRunner, QueryPool
+from .limits import BodyTimeout, RequestLimits, retry_after
+from .pool import HEAVY, CachedRunner, EndpointRunner, Overloaded, QueryPool
 from .sentences import local_href
 from .worker import Reply
 from .worker import Request as QueryRequest
@@ -75,15 +78,18 @@ SEARCH_KINDS = {
     "any": None,
 }
 RESERVED_PARAMS = {"format", "download"}
+PAGES_KEPT, PAGE_MAX_BYTES = 512, 2**20  # rendered entity pages kept, at most this large each
 REASONS = {
     400: "Bad Request",
     403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
     406: "Not Acceptable",
+    408: "Request Timeout",
     413: "Content Too Large",
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
+    429: "Too Many Requests",
     502: "Bad Gateway",
     503: "Service Unavailable",
 }
@@ -106,6 +112,13 @@ class Config:
     memory_limit_mb: int = 2048  # address space per query worker
     cache_mb: int = 64  # answers kept (embedded store only: an endpoint's data may change); 0: none
     cors_origins: tuple[str, ...] = ()  # web origins allowed to read answers (CORS); none by default
+    curate: bool = False  # the curation page may write graph_data/ (minekg serve --curate); off by default
+    max_answer_bytes: int = 16 * 2**20  # serialised answer, checked in the worker
+    per_client: int = 2  # free queries (/sparql, /graph-store) in flight per client address
+    queue: int = 8  # free queries waiting for a worker before the next is refused with 429
+    reserved_workers: int = 1  # workers kept for named queries and pages
+    header_timeout: float = 10.0  # seconds for a request's headers to arrive
+    body_timeout: float = 30.0  # seconds for a request's body to arrive
 
 
 class PageError(Exception):
@@ -127,7 +140,13 @@ class State:
     _queries: dict[str, named.NamedQuery] = field(default_factory=dict)
     _graphs: list[str] | None = None
     _tasks: set = field(default_factory=set)
+    _pages: OrderedDict[str, bytes] = field(default_factory=OrderedDict)  # rendered entity pages, by path
     children: ontodoc.ChildProcesses = field(default_factory=ontodoc.ChildProcesses)  # pyLODE, ended at stop
+
+    @property
+    def heavy(self) -> _Lane:
+        """The runner for free queries: the heavy lane, which leaves the reserved workers to the pages."""
+        return _Lane(self.runner, HEAVY)
 
     # ---- settings the protocol module reads
     @property
@@ -186,10 +205,34 @@ class State:
     async def graph_exists(self, runner, graph: str) -> bool:
         return bool((await self.select("graph_exists", {"graph": graph})).boolean)
 
+    def kept_page(self, path: str) -> bytes | None:
+        page = self._pages.get(path)
+        if page is not None:
+            self._pages.move_to_end(path)
+        return page
+
+    def keep_page(self, path: str, html: bytes) -> None:
+        """Rendering a page costs the server process far more than its query (rdflib and the sentences):
+        with answers kept (the embedded store's data cannot change), the rendered page is kept too."""
+        if not isinstance(self.runner, CachedRunner) or len(html) > PAGE_MAX_BYTES:
+            return
+        self._pages[path] = html
+        while len(self._pages) > PAGES_KEPT:
+            self._pages.popitem(last=False)
+
     def background(self, coro) -> None:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+@dataclass(frozen=True)
+class _Lane:
+    runner: QueryPool | EndpointRunner | CachedRunner
+    lane: str
+
+    async def run(self, req: QueryRequest) -> Reply:
+        return await self.runner.run(req, self.lane)
 
 
 def _parse_nt(body: bytes) -> Graph:
@@ -368,8 +411,13 @@ async def api_states(request: Request) -> Response:
 # ------------------------------------------------------------------ linked data
 
 
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
 def _iri_or_404(iri: str) -> str:
     try:
+        if _BAD_PERCENT.search(iri):  # `%ZZ` is no IRI (RFC 3987 pct-encoded): nothing to look up
+            raise MinekgError("bad percent-encoding")
         named.to_term(named.Param("iri", "iri", None), iri)
     except MinekgError:
         raise PageError(404, f"{iri} is not an IRI this server can serve") from None
@@ -410,13 +458,18 @@ def _negotiated_target(request: Request, html: str, data_stem: str) -> str:
 async def entity_page(request: Request) -> Response:
     state = _state(request)
     rest = request.path_params["rest"]
+    kept = state.kept_page(rest)
+    if kept is not None:
+        return HTMLResponse(kept)
     iri = _iri_or_404(ID + rest)
     g = await state.construct("page", {"iri": iri})
     if (URIRef(iri), None, None) not in g and (None, None, URIRef(iri)) not in g:
         raise PageError(404, f"nothing is known about {iri}")
     wording = state.config.project.root / "serve" / "sentences.yaml"
     view = await anyio.to_thread.run_sync(views.entity_view, g, URIRef(iri), wording)
-    return state.render("entity.html", view=view)
+    response = state.render("entity.html", view=view)
+    state.keep_page(rest, response.body)
+    return response
 
 
 async def entity_data(request: Request) -> Response:
@@ -537,18 +590,20 @@ async def viz(request: Request) -> Response:
 
 
 async def health(request: Request) -> Response:
-    return PlainTextResponse("ok\n")
+    """`ok: 4 of 4 query workers running`, `degraded: ...` (200) or `unavailable: ...` (503) with the reason."""
+    report = _state(request).runner.health()
+    return PlainTextResponse(report.text() + "\n", status_code=200 if report.ok else 503)
 
 
 # ------------------------------------------------------------------ protocol routes
 
 
 async def sparql(request: Request) -> Response:
-    return await protocol.handle_query(request, _state(request), _state(request).runner)
+    return await protocol.handle_query(request, _state(request), _state(request).heavy)
 
 
 async def graph_store(request: Request) -> Response:
-    return await protocol.handle_graph_store(request, _state(request), _state(request).runner)
+    return await protocol.handle_graph_store(request, _state(request), _state(request).heavy)
 
 
 # ------------------------------------------------------------------ assembling the application
@@ -569,6 +624,21 @@ async def _http_error(request: Request, exc: HTTPException) -> Response:
 
 async def _minekg_error(request: Request, exc: MinekgError) -> Response:
     return error_response(request, 400, str(exc))
+
+
+async def _overloaded(request: Request, exc: Overloaded) -> Response:
+    return error_response(request, 429, str(exc), {"Retry-After": str(exc.retry_after)})
+
+
+async def _body_timeout(request: Request, exc: BodyTimeout) -> Response:
+    return error_response(request, 408, str(exc), {"Connection": "close"})
+
+
+async def _client_gone(request: Request, exc: ClientDisconnect) -> Response:
+    # Nobody is left to read an answer: one line for the operator, not a traceback.
+    client = request.client.host if request.client else "a client"
+    log.warning("minekg serve: %s disconnected during %s %s", client, request.method, request.url.path)
+    return Response(status_code=499)
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
@@ -608,10 +678,18 @@ def create_app(config: Config, on_ready=None) -> Starlette:
     async def lifespan(app: Starlette):
         tmp = Path(tempfile.mkdtemp(prefix="minekg-serve-"))
         if config.endpoint:
-            runner = EndpointRunner(config.endpoint, config.timeout)
+            runner = EndpointRunner(config.endpoint, config.timeout, config.max_answer_bytes)
         else:
             assert config.nquads is not None
-            runner = QueryPool(config.nquads, config.workers, config.timeout, config.memory_limit_mb * 2**20)
+            runner = QueryPool(
+                config.nquads,
+                config.workers,
+                config.timeout,
+                config.memory_limit_mb * 2**20,
+                reserved=config.reserved_workers,
+                queue=config.queue,
+                max_answer_bytes=config.max_answer_bytes,
+            )
             if config.cache_mb > 0:
                 runner = CachedRunner(runner, config.cache_mb * 2**20)
         state = State(config, runner, env, tmp)
@@ -652,6 +730,10 @@ def create_app(config: Config, on_ready=None) -> Starlette:
         Route("/map", mapmount.page),  # the world map of treaty status (minekg.map)
         Mount("/static", StaticFiles(directory=str(project.root / "serve" / "static")), name="static"),
     ]
+    # ---- the curation page (minekg/serve/curate.py): writes only with --curate, else every route answers 403
+    from . import curate
+
+    routes[1:1] = curate.routes(config.curate)
     # No CORS unless asked: any web page an analyst visits could otherwise read their local server. Listed
     # origins (browser tools the operator trusts) get their own origin echoed, no one else.
     middleware = [
@@ -664,10 +746,25 @@ def create_app(config: Config, on_ready=None) -> Starlette:
             max_age=3600,
         )
     ] if config.cors_origins else []
+    # After CORS (when it is on), so that its refusals (429, 413) can be read by browser tools too.
+    middleware.append(
+        Middleware(
+            RequestLimits,
+            per_client=config.per_client,
+            retry_after=retry_after(config.timeout),
+            max_request_bytes=config.max_request_bytes,
+            body_timeout=config.body_timeout,
+        )
+    )
     handlers = {
         PageError: _page_error,
         HTTPException: _http_error,
         MinekgError: _minekg_error,
+        Overloaded: _overloaded,
+        BodyTimeout: _body_timeout,
+        ClientDisconnect: _client_gone,
         Exception: _unexpected,
     }
-    return Starlette(routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=lifespan)
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers=handlers, lifespan=lifespan)
+    app.state.curate_token = curate.new_token()
+    return app

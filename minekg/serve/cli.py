@@ -75,6 +75,48 @@ ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-
     help="memory for answers kept by query (embedded store only; 0: none)",
 )
 @click.option(
+    "--max-answer-bytes",
+    type=click.IntRange(1024),
+    default=16 * 2**20,
+    show_default=True,
+    help="largest serialised answer (bigger ones are refused with 422)",
+)
+@click.option(
+    "--per-client",
+    type=click.IntRange(1),
+    default=2,
+    show_default=True,
+    help="free queries (/sparql, /graph-store) one client address may have running; more get 429",
+)
+@click.option(
+    "--queue",
+    type=click.IntRange(0),
+    default=8,
+    show_default=True,
+    help="free queries that may wait for a worker; more get 429 at once",
+)
+@click.option(
+    "--reserved-workers",
+    type=click.IntRange(0),
+    default=1,
+    show_default=True,
+    help="query workers kept for named queries and pages (at most --workers minus 1)",
+)
+@click.option(
+    "--header-timeout",
+    type=click.FloatRange(0.5, 600),
+    default=10.0,
+    show_default=True,
+    help="seconds a request's headers may take to arrive",
+)
+@click.option(
+    "--body-timeout",
+    type=click.FloatRange(0.5, 3600),
+    default=30.0,
+    show_default=True,
+    help="seconds a request's body may take to arrive",
+)
+@click.option(
     "--profile",
     metavar="P",
     help="serve only what this release profile allows: CLEAR | GREEN | AMBER | RED [default: CLEAR]",
@@ -86,10 +128,32 @@ ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-
     metavar="ORIGIN",
     help="let web pages of this origin (scheme://host[:port]) read the answers (repeatable; default: none)",
 )
+@click.option(
+    "--curate",
+    is_flag=True,
+    help="also serve the curation page (/curate), which writes graph_data/ (bind it to 127.0.0.1)",
+)
 @handled
 def serve(
-    host, port, endpoint, data, workers, timeout, max_rows, max_request_bytes, memory_limit_mb, cache_mb, profile,
+    host,
+    port,
+    endpoint,
+    data,
+    workers,
+    timeout,
+    max_rows,
+    max_request_bytes,
+    memory_limit_mb,
+    cache_mb,
+    max_answer_bytes,
+    per_client,
+    queue,
+    reserved_workers,
+    header_timeout,
+    body_timeout,
+    profile,
     cors_origins,
+    curate,
 ) -> None:
     """Serve the graph: SPARQL 1.1 endpoint (/sparql), linked-data pages (/id/...) and the workbench (/).
 
@@ -112,7 +176,18 @@ def serve(
         max_request_bytes=max_request_bytes,
         memory_limit_mb=memory_limit_mb,
         cache_mb=cache_mb,
+        max_answer_bytes=max_answer_bytes,
+        per_client=per_client,
+        queue=queue,
+        reserved_workers=reserved_workers,
+        header_timeout=header_timeout,
+        body_timeout=body_timeout,
+        curate=curate,
     )
+    if endpoint and curate:
+        # The page writes this checkout's files and checks them against this checkout's build, not a remote store.
+        raise MinekgError("--curate: the curation page works on this checkout's files and build; "
+                          "it cannot be used with --endpoint")
     if endpoint:
         if profile:
             # The server cannot filter a store it does not hold: fill that store with `minekg push --profile`.
@@ -147,6 +222,7 @@ def _run(config: Config, backend: str) -> None:
     import uvicorn
 
     from .app import create_app
+    from .limits import limited
 
     host, port = config.host, config.port
     shown_host = f"[{host}]" if ":" in host else host
@@ -170,6 +246,7 @@ def _run(config: Config, backend: str) -> None:
         timeout_graceful_shutdown=5,
         lifespan="on",
         h11_max_incomplete_event_size=3 * config.max_request_bytes + 16_384,
+        http=limited(config.header_timeout),  # uvicorn's h11 with a deadline for each request's headers
     )
     click.echo("minekg serve: stopped")
 

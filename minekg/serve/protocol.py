@@ -8,7 +8,6 @@ update=, application/sparql-update, or an update in query=) are refused with 403
 
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qs
 
 import anyio.to_thread

@@ -65,6 +65,18 @@ def answer(store: OxigraphStore, req: Request) -> Reply:
         return Reply.error(422, "the query needs more memory than a query worker may use; narrow it")
 
 
+def capped(reply: Reply, max_bytes: int) -> Reply:
+    """The reply, or a one-line refusal if its body is larger than `max_bytes` (0: no limit): checked here,
+    in the worker, so an oversized answer never crosses to the server's process."""
+    if max_bytes <= 0 or len(reply.body) <= max_bytes:
+        return reply
+    return Reply.error(
+        422,
+        f"the answer is larger than the server's limit of {max_bytes} bytes; "
+        "add a LIMIT or select fewer or shorter values",
+    )
+
+
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWNET = 0x40000000
 
@@ -87,7 +99,7 @@ def cut_network() -> str | None:
     return None
 
 
-def main(conn, nquads: str, memory_limit: int, *, isolate: bool = True) -> None:
+def main(conn, nquads: str, memory_limit: int, max_answer_bytes: int = 0, *, isolate: bool = True) -> None:
     """Worker process entry point: cut the network, load, say ready, then answer requests until the
     pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C goes to the server, which stops the workers
@@ -109,4 +121,4 @@ def main(conn, nquads: str, memory_limit: int, *, isolate: bool = True) -> None:
             return
         if req is None:
             return
-        conn.send(answer(store, req))
+        conn.send(capped(answer(store, req), max_answer_bytes))

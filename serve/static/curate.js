@@ -1,0 +1,222 @@
+// The curation page (minekg serve --curate): accept, edit or reject drafted candidates and exclude
+// sentences, by mouse or by key. Plain browser JavaScript, no libraries, no request beyond this server.
+"use strict";
+
+const DATA = JSON.parse(document.getElementById("curate-data").textContent);
+const TOKEN = document.querySelector('meta[name="minekg-token"]').content;
+const $ = (id) => document.getElementById(id);
+let current = -1;
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "text") node.textContent = v; else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c);
+  return node;
+}
+
+function openCandidates() {
+  return [...document.querySelectorAll(".item.candidate:not(.done)")];
+}
+
+function focusItem(i) {
+  const items = openCandidates();
+  if (!items.length) { current = -1; return; }
+  current = Math.max(0, Math.min(i, items.length - 1));
+  document.querySelectorAll(".item.current").forEach((n) => n.classList.remove("current"));
+  items[current].classList.add("current");
+  items[current].scrollIntoView({ block: "center" });
+}
+
+function currentItem() {
+  const items = openCandidates();
+  return current >= 0 && current < items.length ? items[current] : null;
+}
+
+function status(text, isError = false, reload = false) {
+  const s = $("curate-status");
+  s.textContent = text;
+  s.className = isError ? "error" : "ok";
+  if (reload) {
+    const b = el("button", { type: "button", id: "reload-btn", text: "Reload the page" });
+    b.addEventListener("click", () => location.reload());
+    s.append(" ", b);
+  }
+}
+
+async function post(action, body) {
+  const response = await fetch(`/curate/${DATA.slug}/${action}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Minekg-Token": TOKEN },
+    body: JSON.stringify(body),
+  });
+  let answer;
+  try { answer = await response.json(); } catch { answer = { error: await response.text() }; }
+  return { status: response.status, answer };
+}
+
+function showFailure(item, status_, answer) {
+  if (status_ === 409) { status(answer.error, true, true); return; }
+  status(answer.error || `error ${status_}`, true);
+  if (item) {
+    const box = item.querySelector(".problems");
+    box.replaceChildren(...(answer.problems || [{ focus: null, message: answer.error }]).map((p) =>
+      el("div", { class: "problem", text: (p.focus ? p.focus + ": " : "") + p.message })));
+  }
+}
+
+// ---- editing: a form of the statement's fields, with the vocabularies' values and a picker for things
+
+function entityList() {
+  if ($("entities")) return;
+  const list = el("datalist", { id: "entities" });
+  for (const e of DATA.entities) list.append(el("option", { value: e.value, label: `${e.label} (${e.kinds.join(", ")})` }));
+  document.body.append(list);
+}
+
+function widget(dd) {
+  const { key, value, widget: kind } = dd.dataset;
+  if (kind.startsWith("concept:")) {
+    const select = el("select", { "data-key": key });
+    for (const c of DATA.schemes[kind.slice(8)] || []) {
+      const o = el("option", { value: c.value, text: c.label });
+      if (c.value === value) o.selected = true;
+      select.append(o);
+    }
+    return select;
+  }
+  if (kind === "boolean") {
+    const select = el("select", { "data-key": key });
+    for (const v of ["true", "false"]) select.append(el("option", v === value ? { value: v, selected: "" } : { value: v }, v));
+    return select;
+  }
+  if (kind === "entity") {
+    entityList();
+    const wrap = el("span", { class: "entity-field" });
+    const input = el("input", { "data-key": key, list: "entities", value, class: "picker", autocomplete: "off" });
+    const isNew = el("input", { type: "checkbox", class: "new-entity" });
+    const label = el("input", { class: "new-label", placeholder: "label of the new entity", hidden: "" });
+    const kindSel = el("select", { class: "new-kind", hidden: "" });
+    for (const k of DATA.kinds) kindSel.append(el("option", { value: k, text: k.replace("mk:", "") }));
+    isNew.addEventListener("change", () => { label.hidden = kindSel.hidden = !isNew.checked; input.disabled = isNew.checked; });
+    // the label of the chosen thing beside its name, so the curator reads "Mongolia", not only st:MNG
+    const picked = el("span", { class: "picked" });
+    const show = () => { picked.textContent = DATA.entities.find((x) => x.value === input.value)?.label || "(not a known thing)"; };
+    input.addEventListener("input", show);
+    show();
+    wrap.append(input, picked, el("label", {}, isNew, " new entity"), label, kindSel);
+    return wrap;
+  }
+  if (kind === "date" || kind === "text" || kind === "quantity") {
+    return el("input", { "data-key": key, value, type: "text", class: kind });
+  }
+  return null;
+}
+
+function openEditor(item) {
+  if (!item || item.querySelector(".editor")) return;
+  const form = el("div", { class: "editor" });
+  for (const dd of item.querySelectorAll("dl.fields dd[data-key][data-single='yes']")) {
+    const w = widget(dd);
+    if (w) form.append(el("div", { class: "field", "data-field": dd.dataset.key }, el("span", { text: dd.dataset.key.replace("mk:", "") }), w));
+  }
+  item.querySelector(".actions").before(form);
+  const first = form.querySelector("input, select");
+  if (first) first.focus();
+}
+
+function edits(item) {
+  const out = {};
+  for (const dd of item.querySelectorAll("dl.fields dd[data-key][data-single='yes']")) {
+    const key = dd.dataset.key;
+    const w = item.querySelector(`.editor [data-key="${key}"]`);
+    if (!w) continue;
+    const wrap = w.closest(".entity-field");
+    if (wrap && wrap.querySelector(".new-entity").checked) {
+      out[key] = { label: wrap.querySelector(".new-label").value, kind: wrap.querySelector(".new-kind").value };
+    } else if (w.value !== dd.dataset.value) {
+      out[key] = w.value;
+    }
+  }
+  return out;
+}
+
+// ---- the three decisions
+
+async function accept(item) {
+  if (!item) return;
+  item.querySelector(".problems").replaceChildren();
+  status("checking (build, validation, coverage)…");
+  const { status: code, answer } = await post("accept", { candidate: item.dataset.iri, edits: edits(item), digest: DATA.digests.statements });
+  if (code !== 200) { showFailure(item, code, answer); return; }
+  DATA.digests.statements = answer.digest;
+  finish(item, "accepted");
+  const c = answer.coverage;
+  status(`accepted into the statements file; coverage now ${c.covered} of ${c.sentences - c.excluded} sentences`);
+}
+
+function askReason(container, placeholder, onDone) {
+  if (container.querySelector(".reason-form")) { container.querySelector(".reason-form input").focus(); return; }
+  const input = el("input", { type: "text", class: "reason-input", placeholder });
+  const form = el("form", { class: "reason-form" }, input, el("button", { type: "submit", text: "Save" }));
+  form.addEventListener("submit", (ev) => { ev.preventDefault(); onDone(input.value, form); });
+  input.addEventListener("keydown", (ev) => { if (ev.key === "Escape") form.remove(); });
+  container.append(form);
+  input.focus();
+}
+
+function reject(item) {
+  if (!item) return;
+  askReason(item, "why is this candidate wrong?", async (reason, form) => {
+    const { status: code, answer } = await post("reject", { candidate: item.dataset.iri, reason, digest: DATA.digests.rejections });
+    if (code !== 200) { showFailure(item, code, answer); return; }
+    DATA.digests.rejections = answer.digest;
+    form.remove();
+    finish(item, "rejected");
+    status("rejected; the next draft will not propose it again");
+  });
+}
+
+function exclude(sentence) {
+  if (!sentence) return;
+  askReason(sentence.querySelector(".text"), "why is this sentence not turned into statements?", async (reason, form) => {
+    const { status: code, answer } = await post("exclude", { start: Number(sentence.dataset.start), reason, digest: DATA.digests.exclusions });
+    if (code !== 200) { showFailure(null, code, answer); return; }
+    DATA.digests.exclusions = answer.digest;
+    form.remove();
+    sentence.className = "sentence excluded";
+    sentence.querySelector(".badge").textContent = "excluded";
+    sentence.querySelector(".exclude-btn")?.remove();
+    sentence.querySelector(".text").append(el("div", { class: "reason", text: "Excluded: " + reason }));
+    status("sentence excluded");
+  });
+}
+
+function finish(item, how) {
+  item.classList.add("done", how);
+  item.querySelector(".actions")?.remove();
+  item.querySelector(".editor")?.remove();
+  item.querySelector(".problems").replaceChildren();
+  item.querySelector(".rule").textContent = how;
+  focusItem(current);
+}
+
+document.addEventListener("click", (ev) => {
+  const item = ev.target.closest(".item");
+  if (item && item.classList.contains("candidate")) focusItem(openCandidates().indexOf(item));
+  if (ev.target.classList.contains("accept-btn")) accept(item);
+  if (ev.target.classList.contains("edit-btn")) openEditor(item);
+  if (ev.target.classList.contains("reject-btn")) reject(item);
+  if (ev.target.classList.contains("exclude-btn")) exclude(ev.target.closest(".sentence"));
+});
+
+document.addEventListener("keydown", (ev) => {
+  if (ev.target.closest("input, select, textarea") || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  const keys = {
+    j: () => focusItem(current + 1), n: () => focusItem(current + 1), k: () => focusItem(current - 1),
+    a: () => accept(currentItem()), e: () => openEditor(currentItem()), r: () => reject(currentItem()),
+    x: () => exclude(currentItem()?.closest(".sentence")),
+  };
+  if (keys[ev.key]) { ev.preventDefault(); keys[ev.key](); }
+});

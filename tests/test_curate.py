@@ -1,0 +1,120 @@
+"""The library behind the curation page (minekg/curation/review.py, canonical.py, rejections.py): the
+canonical Turtle layout, safe writes (stale, invalid) and the drafter's memory of rejected candidates.
+The page itself, in Chromium, is tests/test_curate_browser.py."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.compare import isomorphic
+
+from minekg.curation import canonical, draft, review
+from minekg.namespaces import MK
+from minekg.project import Project
+
+from .seed import SEED_DATA
+from .test_curate_browser import ABROAD, MON, PARTY, SLUG, add_sources
+
+SEED = sorted((SEED_DATA / "statements").glob("*.ttl"))
+
+
+@pytest.mark.parametrize("path", SEED, ids=[p.stem for p in SEED])
+def test_canonical_layout_is_stable_and_lossless(path):
+    """parse -> write -> parse -> write gives the same bytes and the same graph as the hand-written file."""
+    g = Graph().parse(path, format="turtle")
+    first = canonical.serialize(g, "# header")
+    again = Graph().parse(data=first, format="turtle")
+    assert isomorphic(g, again)
+    assert canonical.serialize(again, "# header") == first
+
+
+def test_canonical_layout_ignores_the_order_triples_come_in():
+    g = Graph().parse(SEED_DATA / "statements/belarus-2022.ttl", format="turtle")
+    triples = sorted(g, key=str)
+    random.Random(7).shuffle(triples)
+    shuffled = Graph()
+    for t in triples:
+        shuffled.add(t)
+    assert canonical.serialize(shuffled) == canonical.serialize(g)
+    text = canonical.serialize(g)
+    # one block per subject, type first, evidence last, nested
+    block = text.split("\ns:belarus-2022-accession\n", 1)[1].split(" .\n", 1)[0]
+    lines = block.splitlines()
+    assert lines[0] == "    a mk:TreatyAction ;" and lines[-1] == "    ]"
+    assert "    mk:evidence [" in lines
+
+
+@pytest.fixture()
+def own(fixture_tree) -> Project:
+    add_sources(fixture_tree)
+    return Project(fixture_tree)
+
+
+def test_accept_writes_the_curated_form_checked(own):
+    f = review.files(own, SLUG)
+    done = review.accept(own, SLUG, PARTY, {}, "absent")
+    text = f.statements.read_text(encoding="utf-8")
+    assert done["digest"] == review.digest(f.statements) and done["coverage"]["covered"] == 1
+    g = Graph().parse(data=text, format="turtle")
+    assert (URIRef(PARTY), MK.status, MK.StatusParty) in g
+    assert not set(g.predicates()) & (review.DRAFT_ONLY | review.RECORDED_BY_BUILD)
+    assert canonical.serialize(g, review.header(f)) == text  # written in the canonical layout
+
+
+def test_stale_or_invalid_saves_leave_the_file_as_it_was(own):
+    f = review.files(own, SLUG)
+    review.accept(own, SLUG, PARTY, {}, "absent")
+    before = f.statements.read_bytes()
+    with pytest.raises(review.Stale, match="changed since this page was loaded"):
+        review.accept(own, SLUG, MON, {"mk:mineType": "mt:PMN"}, "absent")  # the page saw no file
+    with pytest.raises(review.Invalid, match="proposed"):
+        review.accept(own, SLUG, MON, {}, review.digest(f.statements))
+    with pytest.raises(review.Invalid) as e:  # a state the ISO table does not know: the build fails
+        review.accept(own, SLUG, MON, {"mk:actor": "st:XXX", "mk:mineType": "mt:PMN"}, review.digest(f.statements))
+    assert "XXX" in e.value.problems[0].message
+    assert f.statements.read_bytes() == before
+
+
+def test_a_rejected_candidate_is_not_drafted_again(own):
+    assert ABROAD in {str(s) for s in draft(own, SLUG).subjects(MK.draftRule, None)}
+    f = review.files(own, SLUG)
+    review.reject(own, SLUG, ABROAD, "of forces abroad", review.digest(f.rejections))
+    assert ABROAD not in {str(s) for s in draft(own, SLUG).subjects(MK.draftRule, None)}
+    with pytest.raises(review.Stale):
+        review.reject(own, SLUG, PARTY, "again", "absent")
+
+
+def test_exclusion_is_appended_as_yaml_coverage_reads(own):
+    from minekg.coverage import load_exclusions
+
+    f = review.files(own, SLUG)
+    review.exclude(own, SLUG, 54, 'Heading "status".', review.digest(f.exclusions))
+    assert load_exclusions(own, f.stem) == [{"sentence": "Mine Ban Treaty status", "reason": 'Heading "status".'}]
+    with pytest.raises(review.MinekgError, match="no sentence"):
+        review.exclude(own, SLUG, 55, "x", review.digest(f.exclusions))
+
+
+def test_curate_is_refused_with_a_remote_endpoint():
+    cmd = [str(Path(sys.executable).with_name("minekg")), "serve", "--curate", "--endpoint", "http://127.0.0.1:9/q"]
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr.startswith("minekg: error: --curate:") and run.stderr.count("\n") == 1
+
+
+def test_a_statement_marked_above_the_profile_is_not_shown(own):
+    review.accept(own, SLUG, PARTY, {}, "absent")
+    f = review.files(own, SLUG)
+    shown = {i["iri"] for row in review.view(own, SLUG)["sentences"] for i in row["items"]}
+    assert PARTY in shown
+    marked = f.statements.read_text(encoding="utf-8").replace(
+        "    mk:status mk:StatusParty", "    mk:marking mk:TLP_AMBER ;\n    mk:status mk:StatusParty")
+    f.statements.write_text(marked, encoding="utf-8")
+    shown = {i["iri"] for row in review.view(own, SLUG)["sentences"] for i in row["items"]}
+    assert PARTY not in shown
+    shown = {i["iri"] for row in review.view(own, SLUG, profile="AMBER")["sentences"] for i in row["items"]}
+    assert PARTY in shown
