@@ -170,6 +170,7 @@ def test_filter_by_actor(claims):
     mod = {c.id for c in network.select(claims, network.Filters(actor="ag:aze-mod"))}
     assert mod == {
         "s:armenia-2023-aze-mod-alleges-find-2022-09",
+        "s:armenia-2023-aze-mod-alleges-find-lachin-2022-08",  # the Lachin find, an allegation since issue 16
         "s:armenia-2023-aze-mod-alleges-pmn-e-production",
         "s:armenia-2023-monitor-pmn-e-unconfirmed",
     }
