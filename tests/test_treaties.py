@@ -29,6 +29,9 @@ STATEMENTS = ROOT / "graph_data" / treaties.STATEMENTS_FILE
 INSTR = "https://w3id.org/minekg/id/instrument/"
 
 
+# A source reference of the form the table uses (its own UN depositary record copy), for synthetic rows.
+UN = "github:mgaldino/treaties-ideal-point@746a24fa:data/raw/arms_control/html/ccm.html"
+
 def table_rows() -> list[dict[str, str]]:
     with TABLE.open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
@@ -117,9 +120,9 @@ def test_malformed_rows_are_reported_with_their_line_and_skipped(fixture_tree, t
     lines = table_lines()
     header, rows = lines[0], lines[1:]
     bad = [
-        "Armenia,ARM,ccw_p4,,2004-03-02,consent,,x,low,",                  # not one of the four instruments
-        "Armenia,ARM,ccw_apii,,2004-03-02,,,x,low,",                        # a deposit without its action
-        "Armenia,ARM,ccw_apii,,2004-02-30,consent,,x,low,",                 # not a calendar date
+        f"Armenia,ARM,ccw_p4,,2004-03-02,consent,,{UN},low,",               # not one of the four instruments
+        f"Armenia,ARM,ccw_apii,,2004-03-02,,,{UN},low,",                     # a deposit without its action
+        f"Armenia,ARM,ccw_apii,,2004-02-30,consent,,{UN},low,",              # not a calendar date
         rows[0].rstrip("\n"),                                               # a second row for AFG ccw
     ]
     table = write_table(tmp_path / "broken.csv", [header, *rows, *bad])
@@ -164,7 +167,7 @@ def test_a_table_with_withdrawal_columns_is_imported_and_dates_the_withdrawal(fi
     for row in table_rows():
         writer.writerow({**row, "withdrawal_notified": "", "withdrawal_effective": ""})
     writer.writerow({"state": "Lithuania", "iso3": "LTU", "instrument": "ccm", "withdrawal_notified": "2024-09-06",
-                     "withdrawal_effective": "2025-03-06", "source_urls": "synthetic test row", "confidence": "low",
+                     "withdrawal_effective": "2025-03-06", "source_urls": UN, "confidence": "low",
                      "note": "synthetic: the withdrawal the README notes", "signed": "", "consent_date": "",
                      "action": "", "entry_into_force": ""})
     table = tmp_path / "with_withdrawals.csv"

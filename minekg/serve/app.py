@@ -183,7 +183,11 @@ class State:
         return self._queries[name]
 
     async def run(self, text: str, fmt: str) -> Reply:
-        reply = await self.runner.run(QueryRequest(text, None, fmt, self.config.max_rows))
+        # The server's own page queries are not the user's: --max-rows bounds what a client asks for, while a
+        # page must show a whole entity (the register's compilers assert thousands of statements). They
+        # share the Graph Store's bound; the answer byte limit still applies.
+        limit = max(self.config.max_rows, protocol.GRAPH_STORE_MAX_TRIPLES)
+        reply = await self.runner.run(QueryRequest(text, None, fmt, limit))
         if reply.status != 200:
             raise PageError(reply.status, reply.body.decode("utf-8", "replace").strip())
         return reply
