@@ -88,7 +88,7 @@ def test_new_statement_on_a_sentence(page, tree):
     form.locator(".more-fields").select_option("mk:asOf")
     form.locator('input[data-key="mk:asOf"]').fill("2030-06-01")
     form.locator(".save-new").click()
-    problem = sentence.locator(".problems .problem")
+    problem = sentence.locator(".text > .problems .problem")
     problem.wait_for()
     assert "'Mongolia'" in problem.inner_text() and "not once" in problem.inner_text()
     assert not statements.exists()
