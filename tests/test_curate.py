@@ -128,6 +128,8 @@ def test_new_statement_kinds_and_fields_come_from_ontology_and_shapes(own):
         "mk:actor", "mk:assertedBy", "mk:instrument", "mk:status"]
     assert "mk:StatusNotParty" in fields["mk:status"]["choices"] and fields["mk:asOf"]["widget"] == "date"
     assert {f["key"]: f["widget"] for f in kinds["mk:StockpileFigure"]["fields"]}["mk:quantity"] == "quantity"
+    report_count = next(f for f in kinds["mk:TransparencyReport"]["fields"] if f["key"] == "mk:reportCount")
+    assert report_count["datatype"] == "http://www.w3.org/2001/XMLSchema#nonNegativeInteger"  # as the shape says
     assert not {"mk:draftRule", "mk:content", "mk:period"} & set(fields)
 
 

@@ -89,8 +89,11 @@ def _field(onto: Graph, shapes: Graph, p: URIRef, props: list) -> dict | None:
     else:
         widget = "entity"
     required = any(int(shapes.value(prop, SH.minCount) or 0) >= 1 for prop in props) or p == MK.assertedBy
+    shaped = {shapes.value(prop, SH.datatype) for prop in props} & INTEGER_TYPES  # the shapes' type wins
+    integer = sorted(shaped or datatypes & INTEGER_TYPES, key=str)
     return {"key": shorten(str(p)), "widget": widget, "required": required, "choices": choices,
-            "label": str(onto.value(p, RDFS.label) or shorten(str(p)).removeprefix("mk:"))}
+            "label": str(onto.value(p, RDFS.label) or shorten(str(p)).removeprefix("mk:")),
+            "datatype": str(integer[0]) if integer else None}
 
 
 @cache
@@ -164,8 +167,7 @@ def _value(g: Graph, field: dict, value) -> object:
     if widget == "integer":
         if not re.fullmatch(r"[0-9]+", value):
             raise MinekgError(f"{field['key']}: a whole number")
-        return Literal(int(value), datatype=XSD.nonNegativeInteger if field["key"] == "mk:reportCount"
-                       else XSD.integer)
+        return Literal(int(value), datatype=URIRef(field["datatype"]))  # the shapes' integer type
     if widget == "text":
         return Literal(value)
     if widget == "choice" and value not in field["choices"]:
