@@ -13,7 +13,7 @@ from pathlib import Path
 
 from minekg import atomic
 
-from . import draft, export, queries_bench, serve_load, treaties_bench, viz
+from . import curate_kazakhstan, draft, export, queries_bench, serve_load, treaties_bench, viz
 from . import validate as validate_bench
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
@@ -26,6 +26,7 @@ SECTIONS: list[tuple[str, Callable[[], str]]] = [
     ("draft", draft.section),
     ("treaties", treaties_bench.section),
     ("validate", validate_bench.section),
+    ("curate", curate_kazakhstan.section),
 ]
 
 

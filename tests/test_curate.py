@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
-from minekg.curation import canonical, draft, review
+from minekg.curation import canonical, compose, draft, review
 from minekg.namespaces import MK
 from minekg.project import Project
 
@@ -118,3 +118,36 @@ def test_a_statement_marked_above_the_profile_is_not_shown(own):
     assert PARTY not in shown
     shown = {i["iri"] for row in review.view(own, SLUG, profile="AMBER")["sentences"] for i in row["items"]}
     assert PARTY in shown
+
+
+def test_new_statement_kinds_and_fields_come_from_ontology_and_shapes(own):
+    kinds = compose.kinds(own)
+    assert "mk:TreatyStatus" in kinds and "mk:Allegation" not in kinds  # a speech act needs its content
+    fields = {f["key"]: f for f in kinds["mk:TreatyStatus"]["fields"]}
+    assert sorted(k for k, f in fields.items() if f["required"]) == [
+        "mk:actor", "mk:assertedBy", "mk:instrument", "mk:status"]
+    assert "mk:StatusNotParty" in fields["mk:status"]["choices"] and fields["mk:asOf"]["widget"] == "date"
+    assert {f["key"]: f["widget"] for f in kinds["mk:StockpileFigure"]["fields"]}["mk:quantity"] == "quantity"
+    report_count = next(f for f in kinds["mk:TransparencyReport"]["fields"] if f["key"] == "mk:reportCount")
+    assert report_count["datatype"] == "http://www.w3.org/2001/XMLSchema#nonNegativeInteger"  # as the shape says
+    assert not {"mk:draftRule", "mk:content", "mk:period"} & set(fields)
+
+
+def test_new_statement_is_checked_and_its_iri_never_collides(own):
+    f = review.files(own, SLUG)
+    values = {"mk:actor": "st:MNG", "mk:assertedBy": "ag:monitor", "mk:instrument": "instr:ccm",
+              "mk:status": "mk:StatusNotParty"}
+    with pytest.raises(review.Invalid, match="found 15 times"):
+        compose.create(own, SLUG, "mk:TreatyStatus", 648, "Mongolia", values, None, "absent")
+    with pytest.raises(review.Invalid, match="mk:status: required"):
+        compose.create(own, SLUG, "mk:TreatyStatus", 648, None, {**values, "mk:status": ""}, None, "absent")
+    assert not f.statements.exists()
+    first = compose.create(own, SLUG, "mk:TreatyStatus", 648, None, values, None, "absent")
+    assert first["statement"] == f"s:{SLUG}-new-000648-treaty-status" and first["coverage"]["covered"] == 1
+    second = compose.create(own, SLUG, "mk:TreatyStatus", 648, "not party to the Convention on Cluster Munitions",
+                            values, None, review.digest(f.statements))
+    assert second["statement"] == f"s:{SLUG}-new-000648-treaty-status-2"
+    g = Graph().parse(f.statements)
+    quotes = sorted(str(q) for q in g.objects(None, MK.quote))
+    assert quotes == ["Mongolia is not party to the Convention on Cluster Munitions.",
+                      "not party to the Convention on Cluster Munitions"]

@@ -391,12 +391,17 @@ def accept(project: Project, slug: str, iri: str, edits: dict, expected: str) ->
         problems = _proposals(cand, new)
         if problems:
             raise Invalid(problems)
-        merged = curated(f)
-        for t in new:
-            merged.add(t)
-        text = canonical.serialize(merged, header(f))
-        report = check(project, f, text)
-        atomic.write_text(f.statements, text)
+        return save(project, f, curated(f), new)
+
+
+def save(project: Project, f: Files, merged: Graph, new: Graph) -> dict:
+    """`new` added to the statements file (`merged`, as read), checked, then written atomically in the
+    canonical layout; the caller holds _LOCK and has checked the file is the one the curator saw."""
+    for t in new:
+        merged.add(t)
+    text = canonical.serialize(merged, header(f))
+    report = check(project, f, text)
+    atomic.write_text(f.statements, text)
     return {"digest": digest(f.statements), "coverage": report}
 
 

@@ -5,6 +5,7 @@
     /curate/{slug}/accept      POST {candidate, edits, digest}     -> graph_data/statements/FILE.ttl
     /curate/{slug}/reject      POST {candidate, reason, digest}    -> graph_data/drafts/SLUG.rejections.yaml
     /curate/{slug}/exclude     POST {start, reason, digest}        -> graph_data/coverage_exclusions/FILE.yaml
+    /curate/{slug}/new         POST {kind, start, quote, values, footnote, digest} -> graph_data/statements/FILE.ttl
 
 Writes happen only when the server was started with --curate, only from the page's own origin with the
 token the page was served with, and only over the file the curator saw (its sha256; else 409). Without
@@ -22,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..curation import review
+from ..curation import compose, review
 from ..errors import MinekgError
 from ..namespaces import DOC, PREFIXES, shorten
 from . import protocol
@@ -69,7 +70,8 @@ async def page(request: Request) -> Response:
     view = await anyio.to_thread.run_sync(review.view, state.config.project, slug, labels, state.config.profile)
     return state.render("curate.html", view=view, title=docs[slug], token=request.app.state.curate_token,
                         data=Markup(_script_json({"slug": slug, "digests": view["digests"], "schemes": view["schemes"],
-                                                  "entities": entities, "kinds": NEW_KINDS, "prefixes": PREFIXES})))
+                                                  "entities": entities, "kinds": NEW_KINDS, "prefixes": PREFIXES,
+                                                  "statementKinds": compose.kinds(state.config.project)})))
 
 
 def _script_json(value) -> str:
@@ -111,7 +113,7 @@ async def _write(request: Request, action) -> Response:
         return JSONResponse({"error": "not saved: the file would not build or validate; it is unchanged",
                              "problems": [{"focus": p.focus, "message": p.message} for p in e.problems]},
                             status_code=422)
-    except (MinekgError, KeyError, TypeError) as e:
+    except (MinekgError, KeyError, TypeError, ValueError) as e:
         return JSONResponse({"error": f"not saved: {e}"}, status_code=400)
     return JSONResponse(done)
 
@@ -131,6 +133,16 @@ async def exclude(request: Request) -> Response:
         p, slug, int(b["start"]), str(b["reason"]), str(b["digest"])))
 
 
+async def new_statement(request: Request) -> Response:
+    def make(p, slug, b):
+        quote = b.get("quote")
+        footnote = b.get("footnote")
+        return compose.create(p, slug, str(b["kind"]), int(b["start"]), None if quote is None else str(quote),
+                              dict(b.get("values") or {}), None if footnote in (None, "") else int(footnote),
+                              str(b["digest"]))
+    return await _write(request, make)
+
+
 async def off(request: Request) -> Response:
     return protocol.text_error(403, "curation is off: this server never writes; start `minekg serve --curate` "
                                "on your own machine to review drafts")
@@ -147,6 +159,7 @@ def routes(enabled: bool) -> list[Route]:
         Route("/curate/{slug}/accept", accept, methods=["POST"]),
         Route("/curate/{slug}/reject", reject, methods=["POST"]),
         Route("/curate/{slug}/exclude", exclude, methods=["POST"]),
+        Route("/curate/{slug}/new", new_statement, methods=["POST"]),
     ]
 
 

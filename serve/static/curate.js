@@ -26,6 +26,7 @@ function focusItem(i) {
   current = Math.max(0, Math.min(i, items.length - 1));
   document.querySelectorAll(".item.current").forEach((n) => n.classList.remove("current"));
   items[current].classList.add("current");
+  currentSentence = items[current].closest(".sentence");
   items[current].scrollIntoView({ block: "center" });
 }
 
@@ -142,6 +143,117 @@ function edits(item) {
   return out;
 }
 
+// ---- a new statement on a sentence no candidate (rightly) covers: its kind, its quote, the kind's fields
+
+let currentSentence = null;
+
+function selectedIn(sentence) {
+  const sel = window.getSelection();
+  const text = sentence.querySelector(".sentence-text");
+  if (!sel || sel.isCollapsed || !text.contains(sel.anchorNode) || !text.contains(sel.focusNode)) return "";
+  return sel.toString();
+}
+
+function fieldWidget(f) {
+  if (f.widget === "choice" || f.widget === "concept" || f.widget === "boolean") {
+    const select = el("select", { "data-key": f.key });
+    select.append(el("option", { value: "", text: "—" }));
+    const values = f.widget === "choice" ? f.choices.map((c) => ({ value: c, label: c.replace("mk:", "") }))
+      : f.widget === "boolean" ? [{ value: "true", label: "true" }, { value: "false", label: "false" }]
+      : Object.values(DATA.schemes).flat();
+    for (const v of values) select.append(el("option", { value: v.value, text: v.label }));
+    return select;
+  }
+  if (f.widget === "entity") {
+    const dd = el("dd", { "data-key": f.key, "data-value": "", "data-widget": "entity" });
+    return widget(dd);
+  }
+  return el("input", { "data-key": f.key, type: "text", class: f.widget, placeholder: f.widget });
+}
+
+function addField(form, f) {
+  if (form.querySelector(`.field[data-field="${f.key}"]`)) return;
+  const row = el("div", { class: "field" + (f.required ? " required" : ""), "data-field": f.key },
+    el("span", { text: f.key.replace("mk:", "") + (f.required ? " *" : "") }), fieldWidget(f));
+  form.querySelector(".new-fields").append(row);
+}
+
+function renderKind(form) {
+  const spec = DATA.statementKinds[form.querySelector(".new-kind-select").value];
+  const box = form.querySelector(".new-fields");
+  box.replaceChildren();
+  for (const f of spec.fields.filter((x) => x.required)) addField(form, f);
+  const more = form.querySelector(".more-fields");
+  more.replaceChildren(el("option", { value: "", text: "add a field…" }));
+  for (const f of spec.fields.filter((x) => !x.required)) more.append(el("option", { value: f.key, text: f.key.replace("mk:", "") }));
+}
+
+function newValues(form) {
+  const out = {};
+  for (const row of form.querySelectorAll(".new-fields .field")) {
+    const key = row.dataset.field;
+    const wrap = row.querySelector(".entity-field");
+    if (wrap && wrap.querySelector(".new-entity").checked) {
+      out[key] = { label: wrap.querySelector(".new-label").value, kind: wrap.querySelector(".new-kind").value };
+    } else {
+      const value = row.querySelector(`[data-key="${key}"]`).value;
+      if (value !== "") out[key] = value;
+    }
+  }
+  return out;
+}
+
+function newStatement(sentence) {
+  if (!sentence) return;
+  const text = sentence.querySelector(".text");
+  if (text.querySelector(".new-form")) { text.querySelector(".new-form select").focus(); return; }
+  const kind = el("select", { class: "new-kind-select" });
+  for (const [k, spec] of Object.entries(DATA.statementKinds)) kind.append(el("option", { value: k, text: spec.label }));
+  const quote = el("input", { type: "text", class: "new-quote", value: selectedIn(sentence) || sentence.querySelector(".sentence-text").textContent });
+  const useSel = el("button", { type: "button", class: "use-selection", text: "Use the selected text" });
+  useSel.addEventListener("mousedown", (ev) => { const q = selectedIn(sentence); if (q) quote.value = q; ev.preventDefault(); });
+  const footnote = el("input", { type: "text", class: "new-footnote", placeholder: "footnote number", size: "6" });
+  const more = el("select", { class: "more-fields" });
+  const form = el("form", { class: "new-form editor" },
+    el("div", { class: "field" }, el("span", { text: "kind" }), kind),
+    el("div", { class: "field" }, el("span", { text: "quote" }), quote, useSel),
+    el("div", { class: "field" }, el("span", { text: "footnote" }), footnote),
+    el("div", { class: "new-fields" }), more,
+    el("button", { type: "submit", class: "save-new", text: "Save the statement" }),
+    el("button", { type: "button", class: "cancel-new", text: "Cancel" }));
+  kind.addEventListener("change", () => renderKind(form));
+  more.addEventListener("change", () => {
+    const f = DATA.statementKinds[kind.value].fields.find((x) => x.key === more.value);
+    if (f) addField(form, f);
+    more.value = "";
+  });
+  form.querySelector(".cancel-new").addEventListener("click", () => form.remove());
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const problems = text.querySelector(".problems");
+    problems.replaceChildren();
+    status("checking (build, validation, coverage)…");
+    const { status: code, answer } = await post("new", {
+      kind: kind.value, start: Number(sentence.dataset.start), quote: quote.value, values: newValues(form),
+      footnote: footnote.value.trim() || null, digest: DATA.digests.statements });
+    if (code !== 200) {
+      if (code === 409) { status(answer.error, true, true); return; }
+      status(answer.error || `error ${code}`, true);
+      problems.replaceChildren(...(answer.problems || [{ focus: null, message: answer.error }]).map((p) =>
+        el("div", { class: "problem", text: (p.focus ? p.focus + ": " : "") + p.message })));
+      return;
+    }
+    DATA.digests.statements = answer.digest;
+    form.remove();
+    text.append(el("div", { class: "made", text: "New statement " + answer.statement }));
+    const c = answer.coverage;
+    status(`made ${answer.statement}; coverage now ${c.covered} of ${c.sentences - c.excluded} sentences`);
+  });
+  text.append(form);
+  renderKind(form);
+  kind.focus();
+}
+
 // ---- the three decisions
 
 async function accept(item) {
@@ -204,7 +316,9 @@ function finish(item, how) {
 
 document.addEventListener("click", (ev) => {
   const item = ev.target.closest(".item");
+  if (ev.target.closest(".sentence")) currentSentence = ev.target.closest(".sentence");
   if (item && item.classList.contains("candidate")) focusItem(openCandidates().indexOf(item));
+  if (ev.target.classList.contains("new-btn")) newStatement(ev.target.closest(".sentence"));
   if (ev.target.classList.contains("accept-btn")) accept(item);
   if (ev.target.classList.contains("edit-btn")) openEditor(item);
   if (ev.target.classList.contains("reject-btn")) reject(item);
@@ -217,6 +331,7 @@ document.addEventListener("keydown", (ev) => {
     j: () => focusItem(current + 1), n: () => focusItem(current + 1), k: () => focusItem(current - 1),
     a: () => accept(currentItem()), e: () => openEditor(currentItem()), r: () => reject(currentItem()),
     x: () => exclude(currentItem()?.closest(".sentence")),
+    s: () => newStatement(currentSentence || currentItem()?.closest(".sentence")),
   };
   if (keys[ev.key]) { ev.preventDefault(); keys[ev.key](); }
 });

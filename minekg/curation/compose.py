@@ -1,0 +1,219 @@
+"""A statement the curator makes on a sentence that has no (right) candidate (`minekg serve --curate`).
+
+kinds() reads what a statement of each kind may say from the ontology (properties whose domain is
+mk:Statement or the kind, or that have no domain) and the shapes (the paths of the kind's shapes and of
+its superclasses'; sh:minCount 1 makes a field required, sh:in gives its choices, a date sh:or makes it
+a date). create() builds the statement from the page's form, with the sentence (or the curator's
+selection in it, which must occur exactly once in the source) as its quote, and saves it through the
+same checked, atomic, stale-aware path as an accepted candidate (review.save).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+
+from .. import coverage, evidence
+from ..errors import MinekgError
+from ..loading import parse_turtle, read_text
+from ..namespaces import DOC, MK, PREFIXES, S, expand, shorten
+from ..project import Project
+from . import review
+
+# fields the form cannot fill: a nested statement, an interval, a breakdown (written by hand)
+STRUCTURED = {MK.content, MK.period, MK.assertedDuring, MK.part, MK.coversPeriod, MK.evidence}
+DATE_TYPES = {XSD.date, XSD.gYearMonth, XSD.gYear}
+INTEGER_TYPES = {XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger}
+# datatype properties without a domain are mostly about things (ISO codes, file digests): only these two
+# free-text notes are offered on every statement
+FREE_TEXT = {MK.summary, MK.note}
+# what the drafter, the editions carrier and the release machinery write, never a curator's form
+NOT_OFFERED = {*review.DRAFT_ONLY, MK.carriedFrom, MK.carryChange, MK.carryStatus, MK.marking}
+
+
+def _offered(onto: Graph, p: URIRef, classes: list[URIRef]) -> bool:
+    return str(p).startswith(str(MK)) and onto.value(p, RDFS.domain) in (None, *classes)
+
+
+def _superclasses(onto: Graph, kind: URIRef) -> list[URIRef]:
+    return [c for c in onto.transitive_objects(kind, RDFS.subClassOf) if isinstance(c, URIRef)]
+
+
+def _shape_paths(shapes: Graph, classes: list[URIRef]) -> dict[URIRef, list]:
+    """path -> the property shapes (nodes) that constrain it for a statement of these classes."""
+    out: dict[URIRef, list] = {}
+    for shape in sorted({s for c in classes for s in shapes.subjects(SH.targetClass, c)}, key=str):
+        for prop in shapes.objects(shape, SH.property):
+            path = shapes.value(prop, SH.path)
+            if isinstance(path, URIRef):
+                out.setdefault(path, []).append(prop)
+    return out
+
+
+def _is_date(shapes: Graph, props: list) -> bool:
+    for prop in props:
+        for alt in shapes.objects(prop, SH["or"]):
+            if {shapes.value(m, SH.datatype) for m in Collection(shapes, alt)} & DATE_TYPES:
+                return True
+    return False
+
+
+def _field(onto: Graph, shapes: Graph, p: URIRef, props: list) -> dict | None:
+    if p in STRUCTURED:
+        return None
+    rng = onto.value(p, RDFS.range)
+    if rng in (MK.Interval, MK.BreakdownItem):
+        return None
+    choices = [shorten(str(v)) for prop in props for lst in shapes.objects(prop, SH["in"])
+               for v in Collection(shapes, lst)]
+    datatypes = {shapes.value(prop, SH.datatype) for prop in props} | {rng}
+    if p == MK.quantity:
+        widget = "quantity"
+    elif choices:
+        widget = "choice"
+    elif _is_date(shapes, props) or datatypes & DATE_TYPES:
+        widget = "date"
+    elif XSD.boolean in datatypes:
+        widget = "boolean"
+    elif datatypes & INTEGER_TYPES:
+        widget = "integer"
+    elif rng == MK.Concept:
+        widget = "concept"
+    elif (p, RDF.type, OWL.DatatypeProperty) in onto:
+        widget = "text"
+    else:
+        widget = "entity"
+    required = any(int(shapes.value(prop, SH.minCount) or 0) >= 1 for prop in props) or p == MK.assertedBy
+    shaped = {shapes.value(prop, SH.datatype) for prop in props} & INTEGER_TYPES  # the shapes' type wins
+    integer = sorted(shaped or datatypes & INTEGER_TYPES, key=str)
+    return {"key": shorten(str(p)), "widget": widget, "required": required, "choices": choices,
+            "label": str(onto.value(p, RDFS.label) or shorten(str(p)).removeprefix("mk:")),
+            "datatype": str(integer[0]) if integer else None}
+
+
+@cache
+def _kinds(ontology: Path, shapes: Path) -> dict[str, dict]:
+    onto = parse_turtle(ontology, ontology.name)
+    sh = parse_turtle(shapes, shapes.name)
+    out = {}
+    statement_kinds = {c for c in onto.transitive_subjects(RDFS.subClassOf, MK.Statement) if isinstance(c, URIRef)}
+    for kind in sorted(statement_kinds - {MK.Statement}, key=str):
+        classes = _superclasses(onto, kind)
+        if MK.SpeechAct in classes:
+            continue  # a speech act needs its content statement: written by hand (docs/curation.md)
+        paths = _shape_paths(sh, classes)
+        props = {p for p in onto.subjects(RDF.type, OWL.ObjectProperty) if _offered(onto, p, classes)}
+        props |= {p for p in onto.subjects(RDF.type, OWL.DatatypeProperty)
+                  if onto.value(p, RDFS.domain) in classes or p in FREE_TEXT}
+        props -= NOT_OFFERED
+        fields = [f for p in sorted(props | set(paths), key=str)
+                  if (f := _field(onto, sh, p, paths.get(p, []))) is not None]
+        fields.sort(key=lambda f: (not f["required"], f["key"]))
+        out[shorten(str(kind))] = {"label": str(onto.value(kind, RDFS.label) or shorten(str(kind))),
+                                   "fields": fields}
+    return out
+
+
+def kinds(project: Project) -> dict[str, dict]:
+    """Statement kind (prefixed) -> its label and fields, required ones first."""
+    return _kinds(project.ontology / "minekg.ttl", project.root / "validate" / "shapes_violations.ttl")
+
+
+def new_iri(slug: str, kind: str, start: int, taken: Graph) -> URIRef:
+    """Deterministic from the document, the kind and the sentence offset; -2, -3 … if already used."""
+    local = re.sub(r"(?<!^)(?=[A-Z])", "-", kind.removeprefix("mk:")).lower()
+    base = f"{S}{slug}-new-{start:06d}-{local}"
+    n, iri = 1, URIRef(base)
+    while (iri, None, None) in taken:
+        n += 1
+        iri = URIRef(f"{base}-{n}")
+    return iri
+
+
+def _quote(text: str, sentence: coverage.Sentence, quote: str | None) -> str:
+    quote = sentence.text if quote is None or not quote.strip() else quote
+    if quote not in sentence.text:
+        raise review.Invalid([review.Problem(None, f"quote {quote!r}: not part of this sentence")])
+    hits = evidence.locate(text, quote, None, None)
+    if len(hits) != 1:
+        raise review.Invalid([review.Problem(None, f"quote {quote!r}: found {len(hits)} times in the source, "
+                                                   "not once; select a longer passage")])
+    return quote
+
+
+def _value(g: Graph, field: dict, value) -> object:
+    widget = field["widget"]
+    if widget == "entity" and isinstance(value, dict):
+        return review.new_entity(g, str(value.get("label", "")), str(value.get("kind", "")))
+    value = str(value).strip()
+    if widget == "quantity":
+        if not re.fullmatch(r"[0-9]+", value):
+            raise MinekgError(f"{field['key']}: a whole number, as the source gives it")
+        q = BNode()
+        g.add((q, RDF.type, MK.Quantity))
+        g.add((q, MK.value, Literal(int(value), datatype=XSD.integer)))
+        return q
+    if widget == "date":
+        return review._term(value, Literal("2000", datatype=XSD.gYear))
+    if widget == "boolean":
+        if value not in ("true", "false"):
+            raise MinekgError(f"{field['key']}: true or false")
+        return Literal(value == "true")
+    if widget == "integer":
+        if not re.fullmatch(r"[0-9]+", value):
+            raise MinekgError(f"{field['key']}: a whole number")
+        return Literal(int(value), datatype=URIRef(field["datatype"]))  # the shapes' integer type
+    if widget == "text":
+        return Literal(value)
+    if widget == "choice" and value not in field["choices"]:
+        raise MinekgError(f"{field['key']}: one of {', '.join(field['choices'])}")
+    return review._term(value, URIRef(str(MK)))
+
+
+def statement(project: Project, f: review.Files, kind: str, start: int, quote: str | None,
+              values: dict, footnote: int | None, taken: Graph) -> tuple[URIRef, Graph]:
+    """The new statement as a graph: its kind, fields and evidence (the quote in this document)."""
+    spec = kinds(project).get(kind)
+    if spec is None:
+        raise MinekgError(f"kind {kind!r}: not a statement kind the page can make ({', '.join(kinds(project))})")
+    text = read_text(f.source, project.rel(f.source))
+    sentence = next((s for s in coverage.sentences(text) if s.start == start), None)
+    if sentence is None:
+        raise MinekgError(f"start={start}: no sentence of doc:{f.doc} starts there (reload the page)")
+    quote = _quote(text, sentence, quote)
+    by_key = {fd["key"]: fd for fd in spec["fields"]}
+    g = Graph()
+    iri = new_iri(f.doc, kind, start, taken)
+    g.add((iri, RDF.type, URIRef(expand(kind))))
+    for key, value in sorted(values.items()):
+        if key not in by_key:
+            raise MinekgError(f"{key}: not a field of {kind}")
+        if value in ("", None):
+            continue
+        g.add((iri, URIRef(expand(key)), _value(g, by_key[key], value)))
+    missing = [fd["key"] for fd in spec["fields"] if fd["required"] and (iri, URIRef(expand(fd["key"])), None) not in g]
+    if missing:
+        raise review.Invalid([review.Problem(shorten(str(iri)), f"{k}: required for {kind}") for k in missing])
+    ev = BNode()
+    g.add((iri, MK.evidence, ev))
+    g.add((ev, MK.source, URIRef(DOC[f.doc])))
+    g.add((ev, MK.quote, Literal(quote)))
+    if footnote is not None:
+        g.add((ev, MK.footnote, URIRef(f"{PREFIXES['fn']}{f.doc}-{int(footnote)}")))
+    return iri, g
+
+
+def create(project: Project, slug: str, kind: str, start: int, quote: str | None, values: dict,
+           footnote: int | None, expected: str) -> dict:
+    f = review.files(project, slug)
+    with review._LOCK:
+        review._check_fresh(f.statements, expected, project)
+        merged = review.curated(f)
+        iri, new = statement(project, f, kind, start, quote, values, footnote, merged)
+        done = review.save(project, f, merged, new)
+    return {**done, "statement": shorten(str(iri))}
