@@ -3,12 +3,15 @@
 Prefixes are minekg's (namespaces.PREFIXES, in that order); subjects are written sorted by IRI, one block
 each; predicates come in a fixed order (rdf:type, rdfs:label, then by prefixed name, mk:evidence last);
 objects are sorted by their written form; a blank node used once as an object (evidence, a quantity, an
-interval, a breakdown part) is nested where it is used. The same graph therefore always gives the same
-bytes, whatever order its triples were read or added in. Comments of a hand-written file are not kept.
+interval, a breakdown part) is nested where it is used; one used more than once (a quantity another one
+converts) or never is written as a block of its own after the IRIs, labelled by a hash of what it holds.
+The same graph therefore always gives the same bytes, whatever order its triples were read or added in.
+Comments of a hand-written file are not kept.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 
@@ -65,6 +68,20 @@ class _Writer:
         # nested where used: a blank node that is the object of exactly one triple
         self.nested = {b for b, n in uses.items() if n == 1}
         self.open: set[BNode] = set()
+        self.labels: dict[BNode, str] = {}  # the others: labelled by their content, so the label never varies
+
+    def label(self, b: BNode) -> str:
+        if b not in self.labels:
+            if b in self.open:
+                raise MinekgError("a blank node contains itself; give it an IRI")
+            self.open.add(b)
+            body = self.block(b, 1)
+            self.open.discard(b)
+            label = "_:n" + hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+            if label in self.labels.values():
+                raise MinekgError("two blank nodes hold the same values; give one of them an IRI")
+            self.labels[b] = label
+        return self.labels[b]
 
     def obj(self, o: Node, depth: int) -> str:
         if isinstance(o, URIRef):
@@ -78,7 +95,7 @@ class _Writer:
             inner = self.block(o, depth + 1)
             self.open.discard(o)
             return "[\n" + inner + "\n" + INDENT * depth + "]"
-        raise MinekgError("a blank node is used by several statements; give it an IRI so it can be written")
+        return self.label(o)
 
     def block(self, s: Node, depth: int) -> str:
         lines = []
@@ -95,9 +112,11 @@ def serialize(g: Graph, header: str = "") -> str:
     out = [header] if header else []
     out += [f"@prefix {p}: <{ns}> ." for p, ns in PREFIXES.items()]
     subjects = {s for s in g.subjects() if not (isinstance(s, BNode) and s in w.nested)}
-    if any(isinstance(s, BNode) for s in subjects):
-        raise MinekgError("a blank node that nothing points at; give it an IRI so it can be written")
-    for s in sorted(subjects, key=str):
+    for s in sorted((s for s in subjects if not isinstance(s, BNode)), key=str):
         out.append("")
         out.append(iri(s) + "\n" + w.block(s, 1) + " .")
+    shared = sorted((w.label(b), b) for b in subjects if isinstance(b, BNode))
+    for label, b in shared:
+        out.append("")
+        out.append(label + "\n" + w.block(b, 1) + " .")
     return "\n".join(out) + "\n"
