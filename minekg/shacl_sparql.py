@@ -104,6 +104,8 @@ def n3(term: Node) -> str:
 NUMERIC = {XSD[t] for t in ("integer", "decimal", "float", "double", "nonNegativeInteger", "positiveInteger",
                             "nonPositiveInteger", "negativeInteger", "long", "int", "short", "byte",
                             "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
+# Durations too: "P18M" comes back as "P1Y6M".
+CANONICALISED = NUMERIC | {XSD[t] for t in ("duration", "dayTimeDuration", "yearMonthDuration")}
 Written = dict[tuple[Node, Node], list[Literal]]
 
 
@@ -114,8 +116,19 @@ class Data:
 
 
 def _keep_written(written: Written, s: Node, p: Node, o: Node) -> None:
-    if isinstance(o, Literal) and o.datatype in NUMERIC:
+    if isinstance(o, Literal) and o.datatype in CANONICALISED:
         written.setdefault((s, p), []).append(o)
+
+
+def as_written(written: Written, this: Node, path: Node | None, value: Node | None) -> Node | None:
+    """A value as the data wrote it (Oxigraph gives numbers and durations back in canonical form)."""
+    if path is None or not isinstance(value, Literal) or value.datatype not in CANONICALISED:
+        return value
+    for original in written.get((this, path), []):
+        if original == value or (original.value is not None and original.value == value.value
+                                 and not original.ill_typed):
+            return original
+    return value
 
 
 def data_of(graph: Graph) -> Data:
@@ -142,7 +155,7 @@ def data_from_nquads(path: Path) -> Data:
 
 
 NUMERIC_LINE = re.compile(rb"\^\^<http://www\.w3\.org/2001/XMLSchema#(" + b"|".join(
-    str(t)[len(str(XSD)):].encode() for t in sorted(NUMERIC)) + rb")>")
+    str(t)[len(str(XSD)):].encode() for t in sorted(CANONICALISED)) + rb")>")
 
 
 
@@ -151,8 +164,9 @@ class DataView:
     blank nodes a message names are copied out of the store, into a graph with rdflib's default prefixes
     (the graph pySHACL stringifies is a fresh rdflib Graph too)."""
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, written: Written) -> None:
         self.store = store
+        self.written = written
         self.graph = Graph()
         self.copied: set[Node] = set()
 
@@ -167,8 +181,9 @@ class DataView:
         for q in self.store.quads_for_pattern(to_oxigraph(node), None, None):
             if q.graph_name == ox.NamedNode(str(SCRATCH)):
                 continue
-            o = to_rdflib(q.object)
-            self.graph.add((node, to_rdflib(q.predicate), o))
+            p = to_rdflib(q.predicate)
+            o = as_written(self.written, node, p, to_rdflib(q.object))
+            self.graph.add((node, p, o))
             self._copy(o, depth + 1)
 
 
@@ -218,18 +233,11 @@ class Engine:
         self.store = data.store
         self.written = data.written
         self.shapes = shapes
-        self.view = DataView(data.store)
+        self.view = DataView(data.store, data.written)
         self.cache: dict[str, tuple[list[str], list[dict[str, Node]]]] = {}
 
     def as_written(self, this: Node, path: Node | None, value: Node | None) -> Node | None:
-        """A value as the data wrote it (Oxigraph gives numbers back in canonical form)."""
-        if path is None or not isinstance(value, Literal) or value.datatype not in NUMERIC:
-            return value
-        for original in self.written.get((this, path), []):
-            if original == value or (original.value is not None and original.value == value.value
-                                     and not original.ill_typed):
-                return original
-        return value
+        return as_written(self.written, this, path, value)
 
     # ---------------------------------------------------------- running queries
 

@@ -108,8 +108,11 @@ def test_review_a_draft_in_the_browser(browser, curate_server, tree, output_dir)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
+    page.set_default_timeout(120_000)  # each save runs the whole-graph check; a loaded machine is slow
     page.goto(curate_server.url("/curate"))
     page.click(f'a[href="/curate/{SLUG}"]')
+    # The candidates are in the served HTML before curate.js has run: keys pressed earlier would be lost.
+    page.wait_for_load_state("load")
     page.wait_for_selector(".item.candidate")
     assert page.locator(".sentence.not-covered").count() > 10
     # the picker offers the graph's things by label, the vocabularies' values are choices
