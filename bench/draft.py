@@ -22,9 +22,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from minekg import curation
-from minekg.build import assemble
-from minekg.namespaces import MK
+from minekg.build.assemble import assemble
 from minekg.project import Project
+from minekg.rdf.namespaces import MK
 
 SEEDS = ["russia-2012", "belarus-2022", "armenia-2023", "kazakhstan-2019", "news-2025-russia-ukraine-landmines"]
 FORMULAIC = ["TreatyAction", "TreatyStatus", "Vote", "MeetingParticipation", "TransparencyReport",

@@ -17,12 +17,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from minekg.build import build, load_built
+from minekg.build.assemble import build, load_built
 from minekg.errors import MinekgError
-from minekg.export import FORMATS, export
-from minekg.export_markings import profiles, read_nquads, release
-from minekg.namespaces import MK
 from minekg.project import Project
+from minekg.rdf.namespaces import MK
+from minekg.release.export import FORMATS, export
+from minekg.release.markings import profiles, read_nquads, release
 
 REPEAT = 3
 

@@ -27,9 +27,9 @@ from pathlib import Path
 import pycountry
 import pyoxigraph as ox
 
-from minekg import states
-from minekg.namespaces import GRAPH, ID, MK, ST
-from minekg.oxi import to_oxigraph
+from minekg.build import states
+from minekg.rdf.namespaces import GRAPH, ID, MK, ST
+from minekg.rdf.oxi import to_oxigraph
 
 DOCUMENT_GRAPH = str(GRAPH) + "document/"
 DERIVED_GRAPH = str(GRAPH["derived"])

@@ -34,8 +34,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from minekg import queries as named
 from minekg.project import Project
+from minekg.query import catalogue as named
 
 CLIENTS = 32
 DURATION_S = 60.0
@@ -238,7 +238,7 @@ class _Server:
 def run(project: Project | None = None, duration: float = DURATION_S, clients: int = CLIENTS) -> dict:
     project = project or Project.default()
     if not (project.build / "minekg.nq").is_file():
-        from minekg.build import build
+        from minekg.build.assemble import build
 
         build(project)
     paths = requests_mix(project)

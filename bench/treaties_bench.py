@@ -34,9 +34,9 @@ def measure(size: int = SIZE, log=print) -> dict:
     import pyoxigraph as ox
 
     from bench.generate import generate
-    from minekg import queries as named
-    from minekg.build import load_built
-    from minekg.stores import OxigraphStore
+    from minekg.build.assemble import load_built
+    from minekg.query import catalogue as named
+    from minekg.query.stores import OxigraphStore
 
     base = WORK / f"treaties-base-{size}.nq"
     gen = generate(load_built(), size, base, seed=SEED)

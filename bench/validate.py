@@ -38,7 +38,7 @@ def union_graph(path: Path):
     import pyoxigraph as ox
     from rdflib import Graph
 
-    from minekg.oxi import to_rdflib
+    from minekg.rdf.oxi import to_rdflib
 
     g = Graph()
     for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
@@ -47,9 +47,9 @@ def union_graph(path: Path):
 
 
 def worker(engine: str, nq: Path, out: Path) -> None:
-    from minekg import shacl_sparql
+    from minekg.build import shacl_sparql
+    from minekg.build.validation import load_shapes, report_graph, result_tuples, run_shacl
     from minekg.project import Project
-    from minekg.validation import load_shapes, report_graph, result_tuples, run_shacl
 
     shapes = load_shapes(Project(ROOT))
     t0 = time.perf_counter()
@@ -81,7 +81,7 @@ def _run(engine: str, nq: Path) -> dict | None:
 def measure(sizes=SIZES, log=print) -> list[dict]:
     sys.path.insert(0, str(ROOT))
     from bench.generate import generate
-    from minekg.build import load_built
+    from minekg.build.assemble import load_built
 
     built = load_built()
     rows = []

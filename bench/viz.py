@@ -23,10 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from minekg import network, viz
-from minekg.graph import Graph
 from minekg.project import Project
-from minekg.stores import OxigraphStore
+from minekg.query.graph import Graph
+from minekg.query.stores import OxigraphStore
+from minekg.viz import drawing as viz
+from minekg.viz import network
 from tests.chromium import CHROMIUM, FLAGS  # one browser setup for tests and bench
 
 ACTORS = 2000
@@ -136,7 +137,7 @@ def synthetic_graph(project: Project, actors: int = ACTORS, claims: int = CLAIMS
     """An Oxigraph store holding the ontology and the synthetic claims."""
     from rdflib import Graph as RdfGraph
 
-    from minekg.oxi import nquads_lines
+    from minekg.rdf.oxi import nquads_lines
 
     onto = RdfGraph()
     for name in ("minekg.ttl", "vocabularies.ttl"):

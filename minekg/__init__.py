@@ -2,6 +2,6 @@
 
 __version__ = "0.1.0"
 
-from .graph import Graph  # noqa: E402
+from minekg.query.graph import Graph  # noqa: E402
 
 __all__ = ["Graph", "__version__"]

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import MinekgError
+from minekg.errors import MinekgError
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2

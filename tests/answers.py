@@ -6,8 +6,8 @@ from rdflib import BNode, Literal
 from rdflib import namespace as ns
 from rdflib.term import Node
 
-from minekg.oxi import nt_term
-from minekg.stores import Result
+from minekg.query.stores import Result
+from minekg.rdf.oxi import nt_term
 
 # Oxigraph stores literals of the XSD integer subtypes as xsd:integer with the same value, so
 # "67"^^xsd:nonNegativeInteger comes back as "67"^^xsd:integer from Oxigraph and unchanged from rdflib.

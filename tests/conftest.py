@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from minekg import network
-from minekg.build import assemble, build
-from minekg.graph import Graph
+from minekg.build.assemble import assemble, build
 from minekg.project import Project
+from minekg.query.graph import Graph
+from minekg.viz import network
 from tests.seed import copy_tree, seed_root
 
 ROOT = Path(__file__).resolve().parent.parent

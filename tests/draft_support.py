@@ -7,10 +7,10 @@ from __future__ import annotations
 from rdflib import Graph
 from rdflib.namespace import RDF, RDFS
 
-from minekg.build import ONTOLOGY_GRAPH, REFERENCE_GRAPH, Assembled
-from minekg.namespaces import expand
+from minekg.build.assemble import ONTOLOGY_GRAPH, REFERENCE_GRAPH, Assembled
+from minekg.build.validation import findings_from, load_shapes, run_shacl
 from minekg.project import Project
-from minekg.validation import findings_from, load_shapes, run_shacl
+from minekg.rdf.namespaces import expand
 
 
 def candidate_violations(project: Project, assembled: Assembled, g: Graph) -> list:

@@ -11,7 +11,7 @@ import pytest
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from minekg.build import build
+from minekg.build.assemble import build
 from minekg.project import Project
 from tests.seed import seed_path
 

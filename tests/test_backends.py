@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from minekg import queries as named
 from minekg.project import Project
+from minekg.query import catalogue as named
 
 from .answers import canonical, row_count
 

@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Dataset, Literal, URIRef
 
-from minekg.build import build
-from minekg.cli import main
-from minekg.namespaces import MK
+from minekg.build.assemble import build
+from minekg.cli.root import main
 from minekg.project import Project
+from minekg.rdf.namespaces import MK
 
 ROOT = Path(__file__).resolve().parent.parent
 BELARUS = "graph_data/statements/belarus-2022.ttl"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from minekg import atomic
-from minekg.build import build
+from minekg.build.assemble import build
 from minekg.project import Project
 
 MINEKG = str(Path(sys.executable).parent / "minekg")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from minekg.build import build
-from minekg.graph import Graph
+from minekg.build.assemble import build
 from minekg.project import Project
+from minekg.query.graph import Graph
 from tests.seed import SEED_DATA
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,8 +8,8 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
-from minekg.cli import main
-from minekg.coverage import coverage, sentences
+from minekg.build.coverage import coverage, sentences
+from minekg.cli.root import main
 
 
 def cli(tree: Path | None, *args: str):

@@ -14,8 +14,8 @@ import urllib.request
 
 import pytest
 
-from minekg import register
-from minekg.csv_safe import neutral
+from minekg.curation import register
+from minekg.query.csv_safe import neutral
 
 from .serve_server import MINEKG, ROOT
 

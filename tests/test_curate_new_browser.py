@@ -12,11 +12,11 @@ import pytest
 from rdflib import Graph as RdfGraph
 from rdflib import Literal, URIRef
 
-from minekg.build import build
-from minekg.graph import Graph
-from minekg.namespaces import MK, ST
+from minekg.build.assemble import build
+from minekg.build.validation import validate
 from minekg.project import Project
-from minekg.validation import validate
+from minekg.query.graph import Graph
+from minekg.rdf.namespaces import MK, ST
 
 from .chromium import CHROMIUM, FLAGS
 from .serve_server import ServeServer

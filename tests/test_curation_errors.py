@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from minekg.build import assemble
-from minekg.cli import main
+from minekg.build.assemble import assemble
+from minekg.cli.root import main
 from minekg.curation.diagnose import near
 from minekg.project import Project
 

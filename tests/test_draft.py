@@ -15,12 +15,12 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from minekg import evidence
-from minekg.build import assemble
+from minekg.build import evidence
+from minekg.build.assemble import assemble
 from minekg.curation import draft, write
-from minekg.loading import read_text
-from minekg.namespaces import MK
 from minekg.project import Project
+from minekg.rdf.loading import read_text
+from minekg.rdf.namespaces import MK
 from tests.draft_support import candidate_violations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,7 +176,7 @@ def test_drafts_folder_is_not_loaded_by_the_build(own):
 
 def _cli(root: Path, *args: str, seed: str = "0") -> subprocess.CompletedProcess:
     env = {**os.environ, "MINEKG_ROOT": str(root), "PYTHONHASHSEED": seed}
-    command = [sys.executable, "-c", "from minekg.cli import main; main()", *args]
+    command = [sys.executable, "-c", "from minekg.cli.root import main; main()", *args]
     return subprocess.run(command, capture_output=True, text=True, env=env, cwd=root)
 
 

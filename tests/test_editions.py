@@ -17,14 +17,14 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from minekg import evidence
-from minekg.build import assemble, build
+from minekg.build import evidence
+from minekg.build.assemble import assemble, build
 from minekg.curation.carry import carry
 from minekg.curation.diff import diff
 from minekg.curation.editions import document, statements_graph, statements_of
-from minekg.graph import Graph as MinekgGraph
-from minekg.namespaces import MK
 from minekg.project import Project
+from minekg.query.graph import Graph as MinekgGraph
+from minekg.rdf.namespaces import MK
 from tests.draft_support import candidate_violations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,7 +95,7 @@ def _curate(project: Project, keep_links: bool = True) -> None:
 
 def _cli(root: Path, *args: str, seed: str = "0") -> subprocess.CompletedProcess:
     env = {**os.environ, "MINEKG_ROOT": str(root), "PYTHONHASHSEED": seed}
-    command = [sys.executable, "-c", "from minekg.cli import main; main()", *args]
+    command = [sys.executable, "-c", "from minekg.cli.root import main; main()", *args]
     return subprocess.run(command, capture_output=True, text=True, env=env, cwd=root)
 
 

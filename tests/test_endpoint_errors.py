@@ -12,10 +12,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from click.testing import CliRunner
 
-from minekg.cli import main
+from minekg.cli.root import main
 from minekg.errors import MinekgError
-from minekg.push import push
-from minekg.stores import EndpointStore
+from minekg.query.stores import EndpointStore
+from minekg.release.push import push
 
 from .oxigraph_server import free_port
 

@@ -25,13 +25,13 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
 from minekg import __version__
-from minekg.build import ONTOLOGY_GRAPH, _superclasses
-from minekg.export import FORMATS, export
-from minekg.export_jsonld import context_from_ontology, project_context
-from minekg.export_markings import profiles, read_nquads, release
-from minekg.loading import parse_turtle
-from minekg.namespaces import MK, ST, shorten
+from minekg.build.assemble import ONTOLOGY_GRAPH, _superclasses
 from minekg.project import Project
+from minekg.rdf.loading import parse_turtle
+from minekg.rdf.namespaces import MK, ST, shorten
+from minekg.release.export import FORMATS, export
+from minekg.release.export_jsonld import context_from_ontology, project_context
+from minekg.release.markings import profiles, read_nquads, release
 from tests.export_support import ROOT, assert_isomorphic, build_marked, dataset_of, rapper, serdi, union
 
 MINEKG = str(ROOT / ".venv" / "bin" / "minekg")

@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from minekg.cli import main
+from minekg.cli.root import main
 from minekg.curation.intake import propose_slug
-from minekg.namespaces import AG, DOC, MK, SCHEMA, ST
+from minekg.rdf.namespaces import AG, DOC, MK, SCHEMA, ST
 
 PRESS_RELEASE = (
     "Ministry of Defence of Examplestan: press release\n"

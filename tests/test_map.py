@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from minekg import map as world
+from minekg.viz import map as world
 from tests.seed import seed_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +36,7 @@ def cli_root(tmp_path_factory, built):
 
 def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, MINEKG_ROOT=str(root))
-    main = "import sys; from minekg.cli import main; sys.exit(main(prog_name='minekg'))"
+    main = "import sys; from minekg.cli.root import main; sys.exit(main(prog_name='minekg'))"
     return subprocess.run([sys.executable, "-c", main, "map", *args], capture_output=True, text=True,
                           env=env, timeout=300)
 
@@ -183,8 +183,8 @@ def test_instrument_is_passed_once_001_declares_it(project):
     then only the Mine Ban Treaty can be drawn, and another is a one-line error rather than MBT colours."""
     from dataclasses import replace
 
-    from minekg import queries as named
     from minekg.errors import MinekgError
+    from minekg.query import catalogue as named
 
     today = named.find(world.STATUS_QUERY, project)
     day = datetime.date(2023, 12, 31)

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from minekg import map as world
+from minekg.viz import map as world
 
 from .chromium import CHROMIUM, FLAGS
 

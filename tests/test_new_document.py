@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 import tests.test_competency as competency
-from minekg.build import build
-from minekg.cli import main
-from minekg.graph import Graph
+from minekg.build.assemble import build
+from minekg.build.validation import validate
+from minekg.cli.root import main
 from minekg.project import Project
-from minekg.validation import validate
+from minekg.query.graph import Graph
 
 ROOT = Path(__file__).resolve().parent.parent
 SLUG = "deminers-finish-survey-of-former-training-range"

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from minekg import queries as named
-from minekg.cli import main
+from minekg.cli.root import main
 from minekg.errors import MinekgError
-from minekg.graph import Graph
 from minekg.project import Project
-from minekg.push import minekg_graphs, push, read_graphs, store_url_for
-from minekg.stores import EndpointStore
+from minekg.query import catalogue as named
+from minekg.query.graph import Graph
+from minekg.query.stores import EndpointStore
+from minekg.release.push import minekg_graphs, push, read_graphs, store_url_for
 
 from .answers import canonical
 from .oxigraph_server import OxigraphServer

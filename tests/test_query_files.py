@@ -8,8 +8,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib.plugins.sparql import prepareQuery
 
-from minekg import queries as named
 from minekg.project import Project
+from minekg.query import catalogue as named
 
 CATALOG = named.catalog(Project.default())
 # A row carries its evidence (document, quote) or the statement it is about, whose evidence 019 and 202 list.

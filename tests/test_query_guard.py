@@ -24,11 +24,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from minekg import guard
-from minekg import queries as named
-from minekg.cli import main
+from minekg.cli.root import main
 from minekg.errors import MinekgError
-from minekg.serve import worker
+from minekg.query import catalogue as named
+from minekg.query import guard
+from minekg.server import worker
 
 from .serve_server import MINEKG, ROOT, ServeServer
 

@@ -21,9 +21,9 @@ from rdflib import Literal, URIRef
 from rdflib import namespace as ns
 
 from minekg import Graph
-from minekg import queries as named
-from minekg.cli import main
+from minekg.cli.root import main
 from minekg.project import Project
+from minekg.query import catalogue as named
 from tests.seed import seed_path
 
 ROOT = Path(__file__).resolve().parent.parent

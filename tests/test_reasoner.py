@@ -7,8 +7,8 @@ import shutil
 import pytest
 from rdflib import RDF, Graph, URIRef
 
-from minekg.namespaces import MK, ST
-from minekg.reasoning import consistent, reasoner_input
+from minekg.build.reasoning import consistent, reasoner_input
+from minekg.rdf.namespaces import MK, ST
 
 pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="no Java on this machine: install a JRE")
 

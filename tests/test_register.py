@@ -15,12 +15,12 @@ from rdflib import Graph as RDFGraph
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
-from minekg import register, treaties
-from minekg.build import build
+from minekg.build.assemble import build
+from minekg.curation import register, treaties
 from minekg.errors import MinekgError
-from minekg.graph import Graph
-from minekg.namespaces import DOC, MK, ST, S
 from minekg.project import Project
+from minekg.query.graph import Graph
+from minekg.rdf.namespaces import DOC, MK, ST, S
 from tests.seed import SEED_DATA
 
 ROOT = Path(__file__).resolve().parent.parent

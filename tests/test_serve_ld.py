@@ -17,7 +17,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from minekg.namespaces import MK
+from minekg.rdf.namespaces import MK
 
 from .serve_server import ServeServer
 

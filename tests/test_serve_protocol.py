@@ -24,8 +24,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
-from minekg import queries as named
-from minekg.stores import parse_json_results
+from minekg.query import catalogue as named
+from minekg.query.stores import parse_json_results
 
 from .serve_server import MINEKG, ROOT, ServeServer, alive
 

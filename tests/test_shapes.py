@@ -20,12 +20,12 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH
 from rdflib.term import Node
 
-from minekg import states
-from minekg.build import DECLARING_TYPES, _declared_terms
-from minekg.loading import parse_turtle
-from minekg.namespaces import MK, ST, shorten
+from minekg.build import states
+from minekg.build.assemble import DECLARING_TYPES, _declared_terms
+from minekg.build.validation import load_shapes, run_shacl, validate
 from minekg.project import Project
-from minekg.validation import load_shapes, run_shacl, validate
+from minekg.rdf.loading import parse_turtle
+from minekg.rdf.namespaces import MK, ST, shorten
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = ROOT / "tests" / "shapes"

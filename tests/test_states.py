@@ -9,8 +9,8 @@ from pathlib import Path
 import pycountry
 import pytest
 
-from minekg import states
-from minekg.build import build
+from minekg.build import states
+from minekg.build.assemble import build
 from minekg.errors import MinekgError
 from minekg.project import Project
 from tests.seed import SEED_DATA

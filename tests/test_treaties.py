@@ -13,11 +13,11 @@ from rdflib import Graph as RDFGraph
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
-from minekg import treaties
-from minekg.build import build
-from minekg.graph import Graph
-from minekg.namespaces import DOC, EV, MK, S
+from minekg.build.assemble import build
+from minekg.curation import treaties
 from minekg.project import Project
+from minekg.query.graph import Graph
+from minekg.rdf.namespaces import DOC, EV, MK, S
 
 from .answers import canonical
 from .test_register import rows_of, run_cli, write_table

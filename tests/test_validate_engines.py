@@ -14,11 +14,11 @@ from rdflib import Graph, URIRef
 
 from bench.generate import generate
 from bench.validate import union_graph
-from minekg import shacl_sparql
+from minekg.build import shacl_sparql
+from minekg.build.validation import load_shapes, report_graph, result_tuples, run_shacl
 from minekg.errors import MinekgError
-from minekg.loading import parse_turtle
 from minekg.project import Project
-from minekg.validation import load_shapes, report_graph, result_tuples, run_shacl
+from minekg.rdf.loading import parse_turtle
 from tests.test_shapes import CASES, CONTEXT, load_case, with_states
 
 ROOT = Path(__file__).resolve().parent.parent

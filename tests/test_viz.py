@@ -16,7 +16,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from minekg import network, viz
+from minekg.viz import drawing as viz
+from minekg.viz import network
 from tests.seed import seed_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,7 +203,7 @@ def cli_root(tmp_path_factory, built):
 
 def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, MINEKG_ROOT=str(root))
-    main = "import sys; from minekg.cli import main; sys.exit(main(prog_name='minekg'))"
+    main = "import sys; from minekg.cli.root import main; sys.exit(main(prog_name='minekg'))"
     return subprocess.run([sys.executable, "-c", main, "viz", *args], capture_output=True, text=True,
                           env=env, timeout=300)
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
-from ..namespaces import DCTERMS, MK
-from ..project import Project
-from . import editions, names, rejections, rules, sentences, writer
+from minekg.curation import editions, names, rejections, rules, sentences, writer
+from minekg.project import Project
+from minekg.rdf.namespaces import DCTERMS, MK
 
 SPEECH_ACTS = rules.SPEECH
 __all__ = ["CarryReport", "DiffReport", "candidates", "carry", "diff", "draft", "write"]
@@ -80,5 +80,5 @@ def write(project: Project, slug: str, graph: Graph) -> Path:
 
 # (last: they build on the drafter's modules; as functions, they shadow their modules' names here, so
 # reach the rest of the modules by `from minekg.curation.carry import write`)
-from .carry import CarryReport, carry  # noqa: E402
-from .diff import DiffReport, diff  # noqa: E402
+from minekg.curation.carry import CarryReport, carry  # noqa: E402
+from minekg.curation.diff import DiffReport, diff  # noqa: E402

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from .. import evidence
-from ..coverage import Sentence
-from .editions import Token, tokens
+from minekg.build import evidence
+from minekg.build.coverage import Sentence
+from minekg.curation.editions import Token, tokens
 
 # How alike two sentences must be to be one sentence edited: a figure and a date changed in a sentence of
 # twenty words keeps it near 0.9; a different sentence on the same subject rarely passes 0.6.

@@ -8,9 +8,9 @@ import re
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from ..namespaces import ID, MK
-from . import dates, names, quantities
-from .model import Candidate, Context, Doc, Rule, RuleSet
+from minekg.curation import dates, names, quantities
+from minekg.curation.model import Candidate, Context, Doc, Rule, RuleSet
+from minekg.rdf.namespaces import ID, MK
 
 # A capitalised name (possibly with "of the") right before a verb: a speaker the graph may not know.
 _PROPER = re.compile(r"((?:(?:[A-Z][\w’'.-]+|of|the|for|and)\s+){0,7}[A-Z][\w’'.-]+)\s*,?\s*(?:\w+\s+){0,3}$")

@@ -19,8 +19,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
-from ..errors import MinekgError
-from ..namespaces import MK, PREFIXES
+from minekg.errors import MinekgError
+from minekg.rdf.namespaces import MK, PREFIXES
 
 _LOCAL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
 _BARE = {

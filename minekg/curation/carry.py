@@ -17,13 +17,23 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
-from .. import atomic, coverage, evidence
-from ..errors import MinekgError
-from ..namespaces import MK, S, shorten
-from ..project import Project
-from . import dates, quantities, sentences, writer
-from .anchor import Anchor, WordChange, anchor, counterpart, word_changes
-from .editions import Document, document, field_values, kind, owned, show, statements_graph, statements_of
+from minekg import atomic
+from minekg.build import coverage, evidence
+from minekg.curation import dates, quantities, sentences, writer
+from minekg.curation.anchor import Anchor, WordChange, anchor, counterpart, word_changes
+from minekg.curation.editions import (
+    Document,
+    document,
+    field_values,
+    kind,
+    owned,
+    show,
+    statements_graph,
+    statements_of,
+)
+from minekg.errors import MinekgError
+from minekg.project import Project
+from minekg.rdf.namespaces import MK, S, shorten
 
 CONFIDENCE = {"unchanged": Decimal("1.0"), "changed": Decimal("0.7")}
 

@@ -18,12 +18,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
-from .. import coverage, evidence
-from ..errors import MinekgError
-from ..loading import parse_turtle, read_text
-from ..namespaces import DOC, MK, PREFIXES, S, expand, shorten
-from ..project import Project
-from . import review
+from minekg.build import coverage, evidence
+from minekg.curation import review
+from minekg.errors import MinekgError
+from minekg.project import Project
+from minekg.rdf.loading import parse_turtle, read_text
+from minekg.rdf.namespaces import DOC, MK, PREFIXES, S, expand, shorten
 
 # fields the form cannot fill: a nested statement, an interval, a breakdown (written by hand)
 STRUCTURED = {MK.content, MK.period, MK.assertedDuring, MK.part, MK.coversPeriod, MK.evidence}

@@ -18,7 +18,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from ..namespaces import MK, shorten
+from minekg.rdf.namespaces import MK, shorten
 
 CONTEXT = 12  # characters shown on each side of the first difference
 NEAR_RATIO = 0.9  # difflib ratio from which two labels read as the same name with a slip

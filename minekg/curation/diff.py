@@ -15,11 +15,20 @@ from dataclasses import dataclass, field
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from .. import csv_safe
-from ..errors import MinekgError
-from ..namespaces import MK, shorten
-from ..project import Project
-from .editions import Document, document, field_values, kind, main_actor, show, statements_graph, statements_of
+from minekg.curation.editions import (
+    Document,
+    document,
+    field_values,
+    kind,
+    main_actor,
+    show,
+    statements_graph,
+    statements_of,
+)
+from minekg.errors import MinekgError
+from minekg.project import Project
+from minekg.query import csv_safe
+from minekg.rdf.namespaces import MK, shorten
 
 
 @dataclass(frozen=True)

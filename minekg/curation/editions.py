@@ -10,11 +10,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from ..errors import MinekgError
-from ..loading import parse_turtle, read_text
-from ..namespaces import DOC, MK, shorten
-from ..project import Project
-from .rules import SPEECH
+from minekg.curation.rules import SPEECH
+from minekg.errors import MinekgError
+from minekg.project import Project
+from minekg.rdf.loading import parse_turtle, read_text
+from minekg.rdf.namespaces import DOC, MK, shorten
 
 # A figure with its thousands separators is one token ("4,492"), so a changed figure is one changed word.
 _TOKEN = re.compile(r"\d[\d,.]*\d|\w+|[^\w\s]")

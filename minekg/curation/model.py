@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
 
-from ..namespaces import MK
-from . import dates, names, quantities
-from .sentences import DraftSentence
+from minekg.curation import dates, names, quantities
+from minekg.curation.sentences import DraftSentence
+from minekg.rdf.namespaces import MK
 
 RESOLUTION = re.compile(r"\b[Rr]esolution\s+(?:A/RES/)?(\d{2,3}/\d{1,3})\b")
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ import pycountry
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from ..loading import parse_turtle
-from ..namespaces import ID, MK, ST
-from ..project import Project
+from minekg.project import Project
+from minekg.rdf.loading import parse_turtle
+from minekg.rdf.namespaces import ID, MK, ST
 
 # What a named thing is, by its class; a class not listed here names nothing the drafter resolves.
 CATEGORIES = {

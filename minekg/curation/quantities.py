@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from rdflib import URIRef
 
-from ..namespaces import MK
+from minekg.rdf.namespaces import MK
 
 WORDS = {w: i for i, w in enumerate(
     ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",

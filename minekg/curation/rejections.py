@@ -9,9 +9,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import MinekgError
-from ..loading import read_yaml
-from ..project import Project
+from minekg.errors import MinekgError
+from minekg.project import Project
+from minekg.rdf.loading import read_yaml
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import MinekgError
-from .builders import BUILDERS, SPEECH
-from .model import Candidate, Doc, Rule, RuleSet, context
-from .sentences import DraftSentence
+from minekg.curation.builders import BUILDERS, SPEECH
+from minekg.curation.model import Candidate, Doc, Rule, RuleSet, context
+from minekg.curation.sentences import DraftSentence
+from minekg.errors import MinekgError
 
 __all__ = ["SPEECH", "Candidate", "Doc", "RuleSet", "apply", "load_rules"]
 

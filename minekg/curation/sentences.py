@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .. import coverage
+from minekg.build import coverage
 
 _FOOTNOTE_LINE = re.compile(r"^\[(\d+)\]\s")
 _MARKER = re.compile(r"\[(\d+)\]")

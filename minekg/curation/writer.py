@@ -11,11 +11,12 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from .. import atomic, evidence
-from ..namespaces import ID, MK, PREFIXES, S
-from ..project import Project
-from . import names
-from .rules import Candidate, Doc
+from minekg import atomic
+from minekg.build import evidence
+from minekg.curation import names
+from minekg.curation.rules import Candidate, Doc
+from minekg.project import Project
+from minekg.rdf.namespaces import ID, MK, PREFIXES, S
 
 
 def _local(iri: URIRef | None) -> str:
