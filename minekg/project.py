@@ -1,10 +1,12 @@
-"""Where minekg's files live: one root (the repository), and the folders the design names."""
+"""Where a project's files live: one root folder (ontology/, graph_data/, queries/, rules/, validate/, build/)."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+ROOT_VARIABLE = "MINEKG_ROOT"  # the environment variable naming the project folder
 
 
 @dataclass(frozen=True)
@@ -13,9 +15,11 @@ class Project:
 
     @classmethod
     def default(cls) -> Project:
-        # MINEKG_ROOT lets tests point the CLI at a fixture tree; by default, the checkout holding the package.
-        env = os.environ.get("MINEKG_ROOT")
-        return cls(Path(env).resolve() if env else Path(__file__).resolve().parent.parent)
+        """The project named by MINEKG_ROOT (which `minekg --project DIR` sets), else the current directory.
+
+        Never the folder the package is installed in: an installed minekg works on the user's project."""
+        env = os.environ.get(ROOT_VARIABLE)
+        return cls(Path(env).resolve() if env else Path.cwd())
 
     @property
     def ontology(self) -> Path:

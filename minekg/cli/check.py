@@ -6,14 +6,12 @@ import sys
 
 import click
 
-from minekg.cli.root import handled
 from minekg.curation.check import check
 from minekg.project import Project
 
 
 @click.command("check")
 @click.argument("slug")
-@handled
 def check_command(slug: str) -> None:
     """Build, validate and report coverage for one document (doc:SLUG), in a temporary folder.
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from minekg.cli.root import handled
 from minekg.curation.intake import TYPES, Metadata, add_source
 from minekg.errors import MinekgError
 from minekg.project import Project
@@ -23,7 +22,6 @@ from minekg.project import Project
 @click.option("--url", metavar="URL", help="where the original was published")
 @click.option("--slug", help="doc:SLUG (default: proposed from the title)")
 @click.option("--about", multiple=True, metavar="ACTOR", help="an actor the document is about (repeatable)")
-@handled
 def add_source_command(file: Path, type_: str | None, title: str | None, publisher: str | None,
                        publisher_unknown: bool, republisher: str | None, date: str | None, url: str | None,
                        slug: str | None, about: tuple[str, ...]) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from minekg.cli.root import _store_options, handled
+from minekg.cli.base import store_options
 from minekg.project import Project
 from minekg.release.markings import DEFAULT_PROFILE
 
@@ -34,8 +34,7 @@ from minekg.release.markings import DEFAULT_PROFILE
     metavar="P",
     help="draw only what this release profile allows: CLEAR | GREEN | AMBER | RED",
 )
-@_store_options
-@handled
+@store_options
 def map_command(instrument, date, out, profile, store, endpoint, timeout, data) -> None:
     """Draw the world map of every state's treaty status: map.svg, map.png and an interactive index.html."""
     from minekg.viz import map as world

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import click
 
-from minekg.cli.root import handled
 from minekg.curation.register import ImportResult, commit, prepare
 from minekg.curation.treaties import import_treaty_table
 from minekg.errors import MinekgError
@@ -20,7 +19,6 @@ from minekg.project import Project
 @click.option("--readme", type=click.Path(dir_okay=False, path_type=Path),
               help="the table's README, copied beside it (graph_data/sources/mbt_status.README.md)")
 @click.option("--force", is_flag=True, help="import a table that drops states the register has a row for")
-@handled
 def import_register_command(file: Path, readme: Path | None, force: bool) -> None:
     """Import a Mine Ban Treaty status table (CSV) as the register source.
 
@@ -55,7 +53,6 @@ def _report(file: Path, project: Project, result: ImportResult, write: Callable[
 @click.option("--readme", type=click.Path(dir_okay=False, path_type=Path),
               help="the table's README, copied beside it (graph_data/sources/arms_treaty_status.README.md); "
                    "needed the first time: it defines a missing row")
-@handled
 def import_treaty_status_command(file: Path, readme: Path | None) -> None:
     """Import the CCW, Amended Protocol II, Protocol V and CCM status table (CSV).
 

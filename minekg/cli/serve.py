@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from minekg.cli.root import handled
 from minekg.errors import MinekgError
 from minekg.project import Project
 from minekg.release.markings import DEFAULT_PROFILE, released_file
@@ -133,7 +132,6 @@ ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-
     is_flag=True,
     help="also serve the curation page (/curate), which writes graph_data/ (bind it to 127.0.0.1)",
 )
-@handled
 def serve(
     host,
     port,

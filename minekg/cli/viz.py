@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from minekg.cli.root import _store_options, handled
+from minekg.cli.base import store_options
 from minekg.project import Project
 from minekg.release.markings import DEFAULT_PROFILE
 
@@ -50,8 +50,7 @@ from minekg.release.markings import DEFAULT_PROFILE
     metavar="P",
     help="draw only the claims this release profile allows: CLEAR | GREEN | AMBER | RED",
 )
-@_store_options
-@handled
+@store_options
 def viz(out, since, until, acts, actor, rollup, aggregate_above, profile, store, endpoint, timeout, data) -> None:
     """Draw who alleges what: GraphML, GEXF, JSON, SVG, PNG and an interactive index.html."""
     from minekg.viz import drawing as draw
