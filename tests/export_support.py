@@ -24,7 +24,7 @@ PROFILES = ("CLEAR", "GREEN", "AMBER", "RED")
 
 def make_marked_tree(dest: Path) -> Path:
     """The repository's data tree with the marked fixtures in it (graph_data itself stays unmarked)."""
-    for name in ("ontology", "graph_data", "rules", "queries", "validate", "export"):
+    for name in ("ontology", "graph_data", "rules", "queries", "validate"):
         shutil.copytree(seed_path(name), dest / name)
     sources = dest / "graph_data" / "sources"
     shutil.copy(FIXTURES / "fixture_red_briefing.txt", sources / "fixture_red_briefing.txt")

@@ -3,7 +3,7 @@
 tests/fixtures/seed/graph_data/ is a copy of graph_data/ as it was when the expected answers were
 written; `make freeze-fixture` refreshes it on purpose. Curators adding documents to graph_data/ then
 change nothing the exact-answer tests see. A test gets a project root made of the repository's code
-folders (ontology/, rules/, queries/, validate/, serve/, viz/, export/) and the frozen graph_data/.
+folders (ontology/, rules/, queries/, validate/) and the frozen graph_data/.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DATA = ROOT / "tests" / "fixtures" / "seed" / "graph_data"
-FOLDERS = ("ontology", "graph_data", "rules", "queries", "validate", "serve", "viz", "export")
+FOLDERS = ("ontology", "graph_data", "rules", "queries", "validate")
 
 
 def seed_path(name: str) -> Path:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import shutil
 import subprocess
 import urllib.parse
 import urllib.request
@@ -51,7 +50,6 @@ def test_a_register_note_reaches_the_export_table_as_text(fixture_tree, tmp_path
     given = tmp_path / "noted.csv"
     with given.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f, lineterminator="\n").writerows(table)
-    shutil.copytree(ROOT / "export", fixture_tree / "export")
     env = {**os.environ, "MINEKG_ROOT": str(fixture_tree)}
     for args in (["import-register", str(given)], ["build"],
                  ["export", "--format", "csv", "--out", str(tmp_path / "csv")]):

@@ -24,7 +24,7 @@ from pyld.documentloader.file import FileDocumentLoader
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
-from minekg import __version__
+from minekg import __version__, resources
 from minekg.build.assemble import ONTOLOGY_GRAPH, _superclasses
 from minekg.project import Project
 from minekg.rdf.loading import parse_turtle
@@ -61,7 +61,7 @@ def small(marked, tmp_path_factory) -> Path:
     """A tree whose build holds only the ontology graph: for the command-line tests, where what matters is
     how the exporter behaves, not how much it writes."""
     root = tmp_path_factory.mktemp("small")
-    for name in ("export", "rules"):
+    for name in ("rules",):
         shutil.copytree(marked[0].root / name, root / name)
     (root / "build").mkdir()
     lines = marked[1].read_text(encoding="utf-8").splitlines(keepends=True)
@@ -173,9 +173,10 @@ def test_unmarked_build_exports_itself_byte_for_byte(built, project, tmp_path):
 
 
 def test_context_file_is_generated_from_the_ontology(project):
-    shipped = json.loads((ROOT / "export" / "context.jsonld").read_text(encoding="utf-8"))
+    shipped = json.loads(resources.asset("export", "context.jsonld").read_text(encoding="utf-8"))
     assert shipped == project_context(project), \
-        "export/context.jsonld is stale: regenerate it with `.venv/bin/python -m minekg.export_jsonld`"
+        "minekg/assets/export/context.jsonld is stale: regenerate it with " \
+        "`.venv/bin/python -m minekg.release.export_jsonld`"
 
 
 def test_context_gives_every_ontology_term_a_short_key(project):
@@ -223,7 +224,7 @@ def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 def test_csv_has_a_table_for_every_statement_kind_and_every_statement_in_it(exported, red):
     folder = exported["csv"]
     kinds = {}
-    for path in sorted((ROOT / "export" / "tables").glob("*.rq")):
+    for path in sorted(resources.sparql("export").glob("*.rq")):
         header = next(line for line in path.read_text().splitlines() if line.startswith("#+ kind:"))
         kind = header.split(":", 1)[1]
         kinds[kind.strip()] = path.stem
@@ -233,7 +234,7 @@ def test_csv_has_a_table_for_every_statement_kind_and_every_statement_in_it(expo
             ontology.add((s, p, o))
     sup = _superclasses(ontology)
     concrete = {c for c, ups in sup.items() if MK.Statement in ups and c not in (MK.Statement, MK.SpeechAct)}
-    assert {shorten(str(c)) for c in concrete} <= set(kinds), "a statement kind has no table in export/tables"
+    assert {shorten(str(c)) for c in concrete} <= set(kinds), "a statement kind has no table in minekg/sparql/export"
     graph = union(red.quads)
     for cls in sorted(concrete):
         _header, rows = read_csv(folder / "tables" / f"{kinds[shorten(str(cls))]}.csv")
@@ -419,13 +420,16 @@ def test_unwritable_or_file_target(small, tmp_path):
 
 
 def test_failure_midway_leaves_nothing_behind(small, tmp_path):
-    """A table query that fails while the export is being made: no folder, no temporary folder."""
-    tree = tmp_path / "tree"
-    shutil.copytree(small, tree)
-    (tree / "export" / "tables" / "votes.rq").write_text(
-        (tree / "export" / "tables" / "votes.rq").read_text().replace("WHERE {", "WHERE {{", 1))
+    """A table query that fails while the export is being made: no folder, no temporary folder. The tables
+    are package data, so the broken one is in a copy of the package the command runs from."""
+    package = tmp_path / "package"
+    shutil.copytree(ROOT / "minekg", package / "minekg", ignore=shutil.ignore_patterns("__pycache__"))
+    votes = package / "minekg" / "sparql" / "export" / "votes.rq"
+    votes.write_text(votes.read_text().replace("WHERE {", "WHERE {{", 1))
     out = tmp_path / "exports" / "csv"
     out.parent.mkdir()
-    done = run_cli(["export", "--format", "csv", "--out", str(out)], tree)
-    assert_one_line_error(done, "export/tables/votes.rq", "SPARQL syntax error")
+    env = {**os.environ, "MINEKG_ROOT": str(small), "PYTHONPATH": str(package)}
+    done = subprocess.run([sys.executable, "-c", "from minekg.cli.root import main; main()", "export", "--format",
+                           "csv", "--out", str(out)], capture_output=True, text=True, env=env, timeout=300)
+    assert_one_line_error(done, "minekg/sparql/export/votes.rq", "SPARQL syntax error")
     assert not out.exists() and leftovers(tmp_path / "exports") == []

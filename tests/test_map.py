@@ -27,7 +27,7 @@ DAY = "2023-12-31"
 def cli_root(tmp_path_factory, built):
     """A project root whose build/ holds the freshly built graph (the repository's build/ is left alone)."""
     root = tmp_path_factory.mktemp("root")
-    for name in ("queries", "viz", "ontology", "graph_data", "rules", "validate"):
+    for name in ("queries", "ontology", "graph_data", "rules", "validate"):
         (root / name).symlink_to(seed_path(name))
     (root / "build").mkdir()
     (root / "build" / "minekg.nq").symlink_to(built)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 import subprocess
 import time
 import urllib.parse
@@ -27,7 +26,7 @@ from minekg.project import Project
 from minekg.query.stores import EndpointStore
 from minekg.release.markings import released_file
 
-from .export_support import ROOT, make_marked_tree
+from .export_support import make_marked_tree
 from .oxigraph_server import OxigraphServer
 from .serve_server import MINEKG, ServeServer
 from .test_markings import AMBER_DERIVED, ID, RED_DERIVED, expected_withheld
@@ -65,8 +64,6 @@ def mark_amber(root: Path) -> None:
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory) -> tuple[Project, Path]:
     root = make_marked_tree(tmp_path_factory.mktemp("served"))
-    for name in ("serve", "viz"):  # the server's templates and queries, the view's template
-        shutil.copytree(ROOT / name, root / name)
     mark_amber(root)
     project = Project(root)
     build(project)

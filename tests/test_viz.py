@@ -16,6 +16,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from minekg import resources
 from minekg.viz import drawing as viz
 from minekg.viz import network
 from tests.seed import seed_path
@@ -141,7 +142,7 @@ def test_page_is_self_contained(written, net):
     assert data["aggregate"] is False
     edge = next(e for e in data["edges"] if e["claim"] == "s:armenia-2023-arm-denies-use-2022-09")
     assert edge["evidence"][0]["quote"].startswith("Armenia denied these claims")
-    assert "MIT" in (ROOT / "viz" / "vendor" / "LICENSES.txt").read_text(encoding="utf-8")
+    assert "MIT" in resources.asset("viz", "vendor", "LICENSES.txt").read_text(encoding="utf-8")
 
 
 def test_data_cannot_close_the_script(claims, project, tmp_path):
@@ -194,7 +195,7 @@ def test_refuses_to_replace_a_folder_it_did_not_write(net, project, tmp_path):
 def cli_root(tmp_path_factory, built):
     """A project root whose build/ holds the freshly built graph (the repository's build/ is left alone)."""
     root = tmp_path_factory.mktemp("root")
-    for name in ("queries", "viz", "ontology", "graph_data", "rules", "validate"):
+    for name in ("queries", "ontology", "graph_data", "rules", "validate"):
         (root / name).symlink_to(seed_path(name))
     (root / "build").mkdir()
     (root / "build" / "minekg.nq").symlink_to(built)

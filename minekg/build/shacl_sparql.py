@@ -2,7 +2,7 @@
 
 pySHACL evaluates each constraint node by node in Python over rdflib: 442 s and 3 GB at 10^6 triples.
 Here each constraint of the shapes in use is one SPARQL query over all its focus nodes at once (the
-templates in shacl_templates/, one per constraint component), and a SHACL-SPARQL constraint's own SELECT
+templates in minekg/sparql/validate/, one per constraint component), and a SHACL-SPARQL constraint's own SELECT
 runs once with the shape's targets joined in. Where pySHACL's test is Python's own (a literal's lexical
 form, a regular expression, a comparison), the query returns only the candidates that could fail and the
 same Python test as pySHACL's decides them, so the results stay pySHACL's: same focus nodes, paths,
@@ -27,10 +27,11 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
+from minekg import resources
 from minekg.errors import MinekgError
 from minekg.rdf.oxi import to_oxigraph, to_rdflib
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "shacl_templates"
+TEMPLATES = resources.sparql("validate")
 
 # SHACL terms a shape may carry; a shape with any other sh: term names a feature this engine lacks.
 TARGETS = {SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode}

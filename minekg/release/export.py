@@ -11,13 +11,10 @@ target and renamed over it; a non-empty target is replaced only with --force, an
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import click
-
-from minekg import __version__, atomic
+from minekg import __version__, atomic, resources
 from minekg.errors import MinekgError
 from minekg.project import Project
 from minekg.rdf import oxi
@@ -71,11 +68,10 @@ def find_format(name: str) -> Format:
     return FORMATS[key]
 
 
-def export_folder(project: Project) -> Path:
-    folder = project.root / "export"
-    if not folder.is_dir():
-        raise MinekgError(f"{project.rel(folder)}: folder not found (context, frame, tables and templates)")
-    return folder
+def export_folder() -> Path:
+    """The JSON-LD context and frame, the CSV README template and the dataset description template: package
+    data (minekg/assets/export/), the same for every project."""
+    return resources.asset("export")
 
 
 # ------------------------------------------------------------------ rendering
@@ -87,8 +83,8 @@ def _union(quads) -> set:
 
 def render(rel: Release, fmt: Format, project: Project) -> dict[str, bytes]:
     """The data files of `fmt` for a release, as file name -> bytes (no description yet)."""
-    folder = export_folder(project)
-    shown = project.rel(folder)
+    folder = export_folder()
+    shown = resources.shown(folder)
     if fmt.name == "nquads":
         return {fmt.file: "".join(oxi.nquads_lines(rel.quads)).encode("utf-8")}
     if fmt.name == "ntriples":
@@ -114,7 +110,7 @@ def render(rel: Release, fmt: Format, project: Project) -> dict[str, bytes]:
         return {fmt.file: export_jsonld.jsonld_text(doc).encode("utf-8"),
                 export_jsonld.CONTEXT_FILE: context_path.read_bytes()}
     if fmt.name == "csv":
-        return export_csv.tables_files(rel.quads, folder, shown, __version__, rel.profile.label,
+        return export_csv.tables_files(rel.quads, folder, resources.sparql("export"), __version__, rel.profile.label,
                                        rel.profile.name)
     raise AssertionError(fmt.name)
 
@@ -122,10 +118,10 @@ def render(rel: Release, fmt: Format, project: Project) -> dict[str, bytes]:
 def files_for(rel: Release, fmt: Format, project: Project, endpoint: str | None = None) -> dict[str, bytes]:
     """Every file of the export: the data, description.ttl and SHA256SUMS."""
     files = render(rel, fmt, project)
-    folder = export_folder(project)
+    folder = export_folder()
     files[DESCRIPTION] = export_description.describe(
         rel.quads, rel.profile, __version__, dict(files), folder / "dataset.ttl",
-        f"{project.rel(folder)}/dataset.ttl", endpoint).encode("utf-8")
+        f"{resources.shown(folder)}/dataset.ttl", endpoint).encode("utf-8")
     files[CHECKSUMS] = export_description.sha256sums(files).encode("utf-8")
     return files
 
@@ -188,36 +184,3 @@ def export(fmt: str, out: Path, profile: str = DEFAULT_PROFILE, endpoint: str | 
     write(files, out)
     return ExportReport(out, chosen.name, rel.profile.label, {k: len(v) for k, v in sorted(files.items())},
                         len(_union(rel.quads)), len(rel.withheld))
-
-
-# ------------------------------------------------------------------ command line
-
-
-@click.command("export")
-@click.option("--format", "fmt", required=True, metavar="F",
-              help="turtle | ntriples | nquads | trig | rdfxml | jsonld | csv")
-@click.option("--out", required=True, type=click.Path(path_type=Path), metavar="DIR",
-              help="the folder to write (created; must be empty unless --force)")
-@click.option("--profile", default=DEFAULT_PROFILE, show_default=True, metavar="P",
-              help="release up to this TLP level: CLEAR | GREEN | AMBER | RED")
-@click.option("--endpoint", metavar="URL", help="a SPARQL endpoint to name in the dataset description")
-@click.option("--force", is_flag=True, help="replace DIR if it holds an earlier export")
-@click.option("--nquads", type=click.Path(dir_okay=False, path_type=Path),
-              help="dataset to export (default: build/minekg.nq)")
-def export_command(fmt: str, out: Path, profile: str, endpoint: str | None, force: bool,
-                   nquads: Path | None) -> None:
-    """Export the built graph for partners: data, DCAT/VoID description.ttl and SHA256SUMS."""
-    from minekg.cli.root import handled  # here, not at import: cli registers this command, so it imports us
-
-    run: Callable = handled(_export_cli)
-    run(fmt, out, profile, endpoint, force, nquads)
-
-
-def _export_cli(fmt: str, out: Path, profile: str, endpoint: str | None, force: bool,
-                nquads: Path | None) -> None:
-    report = export(fmt, out, profile, endpoint, force, nquads=nquads)
-    shown = os.path.relpath(report.out) if not Path(report.out).is_absolute() else str(report.out)
-    click.echo(f"exported {report.triples} triples as {report.format} at {report.profile} to {shown}/ "
-               f"({len(report.files)} files, {sum(report.files.values())} bytes; "
-               f"{report.withheld} nodes withheld)")
-

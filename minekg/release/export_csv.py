@@ -1,4 +1,4 @@
-"""CSV: one table per statement kind, from export/tables/<table>.rq, and a README of the columns.
+"""CSV: one table per statement kind, from minekg/sparql/export/<table>.rq, and a README of the columns.
 
 Each .rq is a SPARQL SELECT with a `#+` YAML header: summary, kind (the class), key (the columns that
 identify a row: statement and evidence) and columns (what each of the table's own columns means; the
@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from minekg import resources
 from minekg.errors import MinekgError
 from minekg.query import csv_safe
 from minekg.query.catalogue import parse_header
@@ -140,15 +141,15 @@ def readme(template: str, tables: list[tuple[Table, list[str], int]], version: s
     return text
 
 
-def tables_files(quads, export_folder: Path, shown_folder: str, version: str, profile_label: str,
+def tables_files(quads, export_folder: Path, tables_folder: Path, version: str, profile_label: str,
                  profile_name: str) -> dict[str, bytes]:
-    """tables/<name>.csv for every table and README.md, as file name -> bytes."""
+    """tables/<name>.csv for every table (the queries in `tables_folder`) and README.md, as file name -> bytes."""
     import pyoxigraph as ox
 
     from minekg.rdf.oxi import to_oxigraph
 
-    template = read_text(export_folder / "README-columns.md", f"{shown_folder}/README-columns.md")
-    tables = load_tables(export_folder / "tables", f"{shown_folder}/tables", common_columns(template))
+    template = read_text(export_folder / "README-columns.md", f"{resources.shown(export_folder)}/README-columns.md")
+    tables = load_tables(tables_folder, resources.shown(tables_folder), common_columns(template))
     store = ox.Store()
     store.bulk_extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(g) if g else
                               ox.DefaultGraph()) for s, p, o, g in quads)

@@ -1,4 +1,5 @@
-"""JSON-LD: compacted with export/context.jsonld and framed with export/frame.jsonld (pyld, no network).
+"""JSON-LD: compacted with context.jsonld and framed with frame.jsonld (pyld, no network),
+both package data in minekg/assets/export/.
 
 The frame puts every node at the top level except the ones a statement owns (evidence, quantities,
 intervals), which it nests where they are used, so a statement reads as one object with its attribution
@@ -70,7 +71,7 @@ def context_text(context: dict[str, Any]) -> str:
 
 
 def project_context(project) -> dict[str, Any]:
-    """The context for the project's ontology (ontology/*.ttl), as export/context.jsonld must hold it."""
+    """The context for the project's ontology (ontology/*.ttl), as minekg/assets/export/context.jsonld must hold it."""
     from minekg.rdf.loading import parse_turtle
 
     ontology = Graph()
@@ -185,9 +186,10 @@ def load_json(path: Path, shown: str) -> dict[str, Any]:
 
 
 
-if __name__ == "__main__":  # regenerate export/context.jsonld after the ontology changes
+if __name__ == "__main__":  # regenerate minekg/assets/export/context.jsonld after the ontology changes
+    from minekg import resources
     from minekg.atomic import write_text
     from minekg.project import Project
 
     _project = Project.default()
-    write_text(_project.root / "export" / CONTEXT_FILE, context_text(project_context(_project)))
+    write_text(resources.asset("export", CONTEXT_FILE), context_text(project_context(_project)))

@@ -51,6 +51,7 @@ from starlette.responses import (
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from minekg import resources
 from minekg.errors import MinekgError
 from minekg.project import Project
 from minekg.query import catalogue as named
@@ -178,8 +179,8 @@ class State:
 
     def page_query(self, name: str) -> named.NamedQuery:
         if name not in self._queries:
-            path = self.config.project.root / "serve" / "queries" / f"{name}.rq"
-            self._queries[name] = named.load_query(path, f"serve/queries/{name}.rq")
+            path = resources.sparql("server", f"{name}.rq")
+            self._queries[name] = named.load_query(path, resources.shown(path))
         return self._queries[name]
 
     async def run(self, text: str, fmt: str) -> Reply:
@@ -396,7 +397,7 @@ async def api_search(request: Request) -> Response:
 
 
 async def api_states(request: Request) -> Response:
-    """The states the graph knows (serve/queries/states.rq): code, label and alternative labels, by label."""
+    """The states the graph knows (minekg/sparql/server/states.rq): code, label and alternative labels, by label."""
     try:
         result = await _state(request).select("states", {})
     except PageError as e:
@@ -469,7 +470,7 @@ async def entity_page(request: Request) -> Response:
     g = await state.construct("page", {"iri": iri})
     if (URIRef(iri), None, None) not in g and (None, None, URIRef(iri)) not in g:
         raise PageError(404, f"nothing is known about {iri}")
-    wording = state.config.project.root / "serve" / "sentences.yaml"
+    wording = resources.asset("server", "sentences.yaml")
     view = await anyio.to_thread.run_sync(views.entity_view, g, URIRef(iri), wording)
     response = state.render("entity.html", view=view)
     state.keep_page(rest, response.body)
@@ -671,9 +672,8 @@ async def _prepare_extras(state: State) -> None:
 
 
 def create_app(config: Config, on_ready=None) -> Starlette:
-    project = config.project
     env = Environment(
-        loader=FileSystemLoader(str(project.root / "serve" / "templates")),
+        loader=FileSystemLoader(str(resources.asset("server", "templates"))),
         autoescape=select_autoescape(["html"]),
         keep_trailing_newline=True,
     )
@@ -732,7 +732,7 @@ def create_app(config: Config, on_ready=None) -> Starlette:
         Route("/viz/", viz),
         Route("/viz/{rest:path}", viz),
         Route("/map", mapmount.page),  # the world map of treaty status (minekg.map)
-        Mount("/static", StaticFiles(directory=str(project.root / "serve" / "static")), name="static"),
+        Mount("/static", StaticFiles(directory=str(resources.asset("server", "static"))), name="static"),
     ]
     # ---- the curation page (minekg/server/curate.py): writes only with --curate, else every route answers 403
     from minekg.server import curate

@@ -37,7 +37,7 @@ def _state(request: Request):
 
 
 async def _released_documents(state) -> dict[str, str]:
-    """slug -> title of the documents the release profile serves (serve/queries/curate_documents.rq)."""
+    """slug -> title of the documents the release profile serves (minekg/sparql/server/curate_documents.rq)."""
     result = await state.select("curate_documents", {})
     return {str(r["doc"])[len(DOC):]: str(r["title"] or r["doc"]) for r in result.dicts()
             if str(r["doc"]).startswith(str(DOC))}

@@ -1,7 +1,8 @@
 """Statements as readable sentences, from a page graph (rdflib) holding them and the labels they use.
 
 A sentence is a list of Tokens, plain text or a link to another entity, so the page template links every
-thing it names. The wording rules (verbs per kind, the lead and hidden roles) are in serve/sentences.yaml.
+thing it names. The wording rules (verbs per kind, the lead and hidden roles) are in
+minekg/assets/server/sentences.yaml.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What an entity page shows, computed from its page graph (serve/queries/page.rq) into plain objects
+"""What an entity page shows, computed from its page graph (minekg/sparql/server/page.rq) into plain objects
 the HTML template walks: the entity's facts, the statements involving it as sentences with their quotes,
 and what points at it."""
 

@@ -1,10 +1,10 @@
 """Drawing the claims network: GraphML and GEXF for Gephi and yEd, node-link JSON, a static SVG and PNG,
 and one self-contained interactive index.html (see docs/viz.md).
 
-The page's HTML, CSS and JavaScript are files under viz/template/; the graph libraries are the bundle in
-viz/vendor/ (built from the npm registry by viz/vendor-src/build.sh, committed with their licences).
-This module only fills the template with a JSON blob. Positions are computed here, once, so the page
-never runs a force simulation.
+The page's HTML, CSS and JavaScript are package data under minekg/assets/viz/template/; the graph libraries
+are the bundle in minekg/assets/viz/vendor/ (built from the npm registry by viz/vendor-src/build.sh, committed
+with their licences). This module only fills the template with a JSON blob. Positions are computed here, once,
+so the page never runs a force simulation.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from minekg import atomic
+from minekg import atomic, resources
 from minekg.errors import MinekgError
 from minekg.project import Project
 from minekg.rdf.loading import read_text
@@ -42,7 +42,8 @@ class Written:
 
 
 def palette(project: Project) -> dict:
-    return json.loads(read_text(project.root / "viz" / "palette.json", "viz/palette.json"))
+    path = resources.asset("viz", "palette.json")
+    return json.loads(read_text(path, resources.shown(path)))
 
 
 # ------------------------------------------------------------------ layout
@@ -491,12 +492,13 @@ def page_data(net: Network, pos, curv, colours: dict, title: str, aggregate_abov
 
 def render_page(data: dict, project: Project) -> str:
     """index.html: the template with its CSS, the vendored libraries, the app script and the data inlined."""
-    folder = project.root / "viz"
+    folder = resources.asset("viz")
+    shown = resources.shown(folder)
     parts = {
         "title": _html_text(data["title"]),
-        "css": read_text(folder / "template" / "viz.css", "viz/template/viz.css"),
-        "vendor_js": read_text(folder / "vendor" / "graph-libs.min.js", "viz/vendor/graph-libs.min.js"),
-        "app_js": read_text(folder / "template" / "viz.js", "viz/template/viz.js"),
+        "css": read_text(folder / "template" / "viz.css", f"{shown}/template/viz.css"),
+        "vendor_js": read_text(folder / "vendor" / "graph-libs.min.js", f"{shown}/vendor/graph-libs.min.js"),
+        "app_js": read_text(folder / "template" / "viz.js", f"{shown}/template/viz.js"),
         # "</" inside a <script> would end it early; JSON allows "<\/" for "</".
         "data": json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         .replace("</", "<\\/")
@@ -505,7 +507,7 @@ def render_page(data: dict, project: Project) -> str:
     for name in ("vendor_js", "app_js"):
         if "</script" in parts[name].lower():
             raise MinekgError(f"viz: {name} contains '</script' and cannot be inlined")
-    template = read_text(folder / "template" / "index.html", "viz/template/index.html")
+    template = read_text(folder / "template" / "index.html", f"{shown}/template/index.html")
     return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], template)
 
 

@@ -2,10 +2,10 @@
 the named query 001_treaty_status_on_date, as SVG, PNG and one self-contained interactive index.html
 (see docs/map.md).
 
-Country shapes are Natural Earth's 1:110m countries, vendored under viz/vendor/naturalearth/ (with where
+Country shapes are Natural Earth's 1:110m countries, vendored under minekg/assets/viz/vendor/naturalearth/ (with where
 they came from), joined to the graph's states by ISO 3166-1 alpha-3 code and drawn in the Equal Earth
 projection computed here (a dozen lines; no projection library). The page's HTML, CSS and JavaScript are
-files under viz/map/; this module fills the template with a JSON blob, as minekg.viz does.
+package data under minekg/assets/viz/map/; this module fills the template with a JSON blob, as minekg.viz does.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from minekg import atomic
+from minekg import atomic, resources
 from minekg.build.assemble import load_built
 from minekg.errors import MinekgError
 from minekg.project import Project
@@ -175,8 +175,8 @@ def released_graph(
 
 
 def instrument_label(graph: Graph, instrument: str) -> str:
-    path = graph.project.root / "viz" / "map" / "instrument_label.rq"
-    query = named.load_query(path, "viz/map/instrument_label.rq")
+    path = resources.sparql("map", "instrument_label.rq")
+    query = named.load_query(path, resources.shown(path))
     rows = graph.store.query(named.bind(query, {"instrument": instrument_iri(instrument)})).dicts()
     return rows[0]["label"] if rows else instrument
 
@@ -203,8 +203,9 @@ def equal_earth(lon: float, lat: float) -> tuple[float, float]:
 
 def shapes(project: Project) -> tuple[list[Shape], str]:
     """The projected country shapes (Antarctica left out), and where they come from."""
-    shown = "viz/vendor/naturalearth/countries-110m.json"
-    doc = json.loads(read_text(project.root / shown, shown))
+    path = resources.asset("viz", "vendor", "naturalearth", "countries-110m.json")
+    shown = resources.shown(path)
+    doc = json.loads(read_text(path, shown))
     out = []
     for c in doc["countries"]:
         if c["iso3"] in LEFT_OUT:
@@ -233,7 +234,8 @@ def _extent(all_shapes: list[Shape]) -> tuple[float, float, float, float]:
 
 
 def colours(project: Project) -> dict:
-    return json.loads(read_text(project.root / "viz" / "map" / "palette.json", "viz/map/palette.json"))
+    path = resources.asset("viz", "map", "palette.json")
+    return json.loads(read_text(path, resources.shown(path)))
 
 
 def title_of(label: str, date: datetime.date) -> str:
@@ -403,19 +405,20 @@ def allegation_data(graph: Graph) -> list[dict]:
 
 
 def render_page(data: dict, project: Project) -> str:
-    folder = project.root / "viz" / "map"
+    folder = resources.asset("viz", "map")
+    shown = resources.shown(folder)
     parts = {
         "title": _html_text(data["title"]),
-        "css": read_text(folder / "map.css", "viz/map/map.css"),
-        "app_js": read_text(folder / "map.js", "viz/map/map.js"),
+        "css": read_text(folder / "map.css", f"{shown}/map.css"),
+        "app_js": read_text(folder / "map.js", f"{shown}/map.js"),
         # "</" inside a <script> would end it early; JSON allows "<\/" for "</".
         "data": json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         .replace("</", "<\\/")
         .replace("<!--", "<\\u0021--"),
     }
     if "</script" in parts["app_js"].lower():
-        raise MinekgError("map: viz/map/map.js contains '</script' and cannot be inlined")
-    template = read_text(folder / "index.html", "viz/map/index.html")
+        raise MinekgError(f"map: {shown}/map.js contains '</script' and cannot be inlined")
+    template = read_text(folder / "index.html", f"{shown}/index.html")
     return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], template)
 
 

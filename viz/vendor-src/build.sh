@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Rebuild viz/vendor/graph-libs.min.js and viz/vendor/LICENSES.txt from the npm registry, in a
+# Rebuild minekg/assets/viz/vendor/graph-libs.min.js and LICENSES.txt from the npm registry, in a
 # temporary folder (no node_modules is left in the tree). Needs node and npm; `make run` does not.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-out="$here/../vendor"
+out="$here/../../minekg/assets/viz/vendor"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cp "$here/package.json" "$here/package-lock.json" "$here/entry.js" "$work/"

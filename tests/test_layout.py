@@ -1,0 +1,168 @@
+"""The package's shape (docs/architecture.md): subpackages with no import cycle, every module importable on
+its own, modules and functions small enough to read, and no code finding files through its own location."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "minekg"
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+
+# What could not be split yet, each with why. A module or function listed here that has become small
+# enough fails the test too, so the list only ever shrinks.
+LONG_MODULES = {
+    "minekg/server/app.py": "the routes and their state in one Starlette app; split by route family next",
+    "minekg/server/pool.py": "the worker pool's lifecycle (start, time limit, restart) is one state machine",
+    "minekg/build/assemble.py": "assembly, rules and the atomic write of build/; to be split in three",
+    "minekg/curation/builders.py": "one builder per statement kind, each small; to be split by kind family",
+    "minekg/curation/review.py": "the review page's model and its writes; to be split with server/curate.py",
+    "minekg/curation/register.py": "the register's column checks and its import; to be split in two",
+    "minekg/build/shacl_sparql.py": "the SHACL-to-SPARQL compiler: constraint components and paths",
+    "minekg/viz/drawing.py": "the exchange formats, the static figure and the page; to be split in three",
+    "minekg/viz/map.py": "the map's data, figure and page; to be split as drawing.py",
+    "minekg/viz/network.py": "claims, filters and the graph they make; to be split in two",
+}
+LONG_FUNCTIONS = {
+    "minekg/viz/drawing.py:figure": "one matplotlib drawing whose steps share the axes and the legend",
+    "minekg/viz/drawing.py:_place_labels": "the label placement loop and its collision bookkeeping",
+    "minekg/viz/drawing.py:page_data": "the page's JSON, one field per line; to move into a page module",
+    "minekg/viz/network.py:claims": "reads query 201's rows into claims; to be split per role",
+    "minekg/server/app.py:create_app": "the route table; to be split with app.py by route family",
+    "minekg/server/views.py:entity_view": "the entity page's sections, one after the other",
+    "minekg/cli/serve.py:serve": "the serve command's option checks; to move into server/",
+    "minekg/release/description.py:describe": "the DCAT/VoID description, one triple group per field",
+    "minekg/release/markings.py:withheld_nodes": "the withholding closure; changes only with docs/export.md",
+}
+
+
+def modules() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def name_of(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+NAMES = {name_of(p): p for p in modules()}
+
+
+def imported_at_load(path: Path) -> set[str]:
+    """The minekg modules a module imports when it is loaded: its module-level imports (also under `if` or
+    `try`), not the ones inside functions, which run later and are how a module defers a heavy import."""
+    me = name_of(path)
+    package = me if path.name == "__init__.py" else me.rpartition(".")[0]
+    found: set[str] = set()
+    stack = list(ast.parse(path.read_text(encoding="utf-8")).body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                up = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(up + ([node.module] if node.module else []))
+            for alias in node.names:
+                found.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in NAMES else base)
+        elif isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            continue  # read by type checkers only, never run
+        elif isinstance(node, ast.If | ast.Try):
+            stack += node.body + node.orelse + getattr(node, "finalbody", [])
+            stack += [s for h in getattr(node, "handlers", []) for s in h.body]
+    # Importing a.b.c runs a/__init__ and a/b/__init__ first: they are imported too.
+    closed = set()
+    for name in found:
+        parts = name.split(".")
+        closed |= {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
+    return {n for n in closed if n in NAMES and n != me}
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """A cycle in the graph as the list of modules on it, or None (depth-first search, three colours)."""
+    colour = dict.fromkeys(graph, 0)
+    trail: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        colour[node] = 1
+        trail.append(node)
+        for nxt in sorted(graph[node]):
+            if colour[nxt] == 1:
+                return trail[trail.index(nxt):] + [nxt]
+            if colour[nxt] == 0 and (cycle := visit(nxt)):
+                return cycle
+        colour[node] = 2
+        trail.pop()
+        return None
+
+    for start in sorted(graph):
+        if colour[start] == 0 and (cycle := visit(start)):
+            return cycle
+    return None
+
+
+def test_cycle_finder_finds_a_cycle():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_no_import_cycle():
+    graph = {name: imported_at_load(path) for name, path in NAMES.items()}
+    # A package's __init__ importing its parent package is not a cycle (Python loads the parent first).
+    for name in graph:
+        graph[name] = {n for n in graph[name] if not name.startswith(n + ".")}
+    assert find_cycle(graph) is None, " -> ".join(find_cycle(graph) or [])
+
+
+def test_every_module_imports_alone_in_a_fresh_interpreter():
+    """`python -c "import minekg.X"` for every module: none depends on another having been imported first."""
+    failed = []
+    names = sorted(NAMES)
+    for start in range(0, len(names), 4):  # a few interpreters at a time, not sixty
+        batch = names[start:start + 4]
+        procs = {n: subprocess.Popen([sys.executable, "-c", f"import {n}"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, text=True) for n in batch}
+        for n, proc in procs.items():
+            _out, err = proc.communicate(timeout=300)
+            if proc.returncode:
+                failed.append(f"{n}: {err.strip().splitlines()[-1]}")
+    assert not failed, "\n".join(failed)
+
+
+def _function_lengths(path: Path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            yield node.name, node.end_lineno - node.lineno + 1
+
+
+def test_modules_and_functions_are_small_or_listed_with_a_reason():
+    long_modules, long_functions = set(), set()
+    for path in modules():
+        rel = str(path.relative_to(ROOT))
+        if len(path.read_text(encoding="utf-8").splitlines()) > MAX_MODULE_LINES:
+            long_modules.add(rel)
+        long_functions |= {f"{rel}:{name}" for name, n in _function_lengths(path) if n > MAX_FUNCTION_LINES}
+    assert long_modules - set(LONG_MODULES) == set(), f"modules over {MAX_MODULE_LINES} lines: split them"
+    assert long_functions - set(LONG_FUNCTIONS) == set(), f"functions over {MAX_FUNCTION_LINES} lines: split them"
+    assert set(LONG_MODULES) - long_modules == set(), "now small enough: take them off LONG_MODULES"
+    assert set(LONG_FUNCTIONS) - long_functions == set(), "now small enough: take them off LONG_FUNCTIONS"
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_file_is_found_through_the_module_location(path):
+    """Package data comes through importlib.resources (minekg.resources), the project through --project or
+    MINEKG_ROOT (minekg.project): a path built from __file__ breaks in an installed wheel."""
+    assert "__file__" not in path.read_text(encoding="utf-8")
+
+
+def test_every_package_says_what_it_owns():
+    for init in sorted(PACKAGE.glob("*/__init__.py")):
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
+        assert doc and len(doc.split()) >= 20, f"{init.relative_to(ROOT)}: a docstring saying what it owns"
