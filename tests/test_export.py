@@ -43,7 +43,7 @@ RDF_FORMATS = ["turtle", "ntriples", "nquads", "trig", "rdfxml", "jsonld"]
 EXPORT_SCRIPT = """
 import sys
 from pathlib import Path
-from minekg.export import FORMATS, export
+from minekg.release.export import FORMATS, export
 from minekg.project import Project
 project = Project(Path(sys.argv[1]))
 for fmt in FORMATS:
