@@ -1,10 +1,7 @@
-"""Drawing the claims network: GraphML and GEXF for Gephi and yEd, node-link JSON, a static SVG and PNG,
-and one self-contained interactive index.html (see docs/viz.md).
-
-The page's HTML, CSS and JavaScript are package data under minekg/assets/viz/template/; the graph libraries
-are the bundle in minekg/assets/viz/vendor/ (built from the npm registry by viz/vendor-src/build.sh, committed
-with their licences). This module only fills the template with a JSON blob. Positions are computed here, once,
-so the page never runs a force simulation.
+"""Drawing the claims network: the layout, GraphML and GEXF for Gephi and yEd, node-link JSON, and write(),
+which puts them together with the static figure (minekg.viz.figure) and the interactive page
+(minekg.viz.page) into one folder (see docs/viz.md). Positions are computed here, once, so the page never
+runs a force simulation.
 """
 
 from __future__ import annotations
@@ -12,7 +9,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,12 +20,13 @@ from minekg import atomic, resources
 from minekg.errors import MinekgError
 from minekg.project import Project
 from minekg.rdf.loading import read_text
-from minekg.viz.network import Claim, Network
+from minekg.viz.figure import figure, save
+from minekg.viz.network import Network
+from minekg.viz.page import page_data, render_page
 
 DEFAULT_AGGREGATE_ABOVE = 5000  # claims; above this the page draws one edge per ordered pair of actors
 FILES = ("index.html", "claims.graphml", "claims.gexf", "claims.json", "claims.svg", "claims.png")
 LAYOUT_SEED = 20231222
-_PLACEHOLDER = re.compile(r"\{\{(title|css|data|vendor_js|app_js)\}\}")
 
 
 @dataclass(frozen=True)
@@ -193,328 +190,6 @@ def node_link(g: nx.MultiDiGraph) -> bytes:
     return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-# ------------------------------------------------------------------ the static figure
-
-
-def figure(
-    net: Network,
-    pos: dict[str, tuple[float, float]],
-    curv: dict[str, float],
-    colours: dict,
-    title: str,
-    max_labels: int = 60,
-):
-    """A matplotlib Figure of the network with a legend and labels placed so they do not overlap one
-    another (each label tries positions around its node and keeps the first free one)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.collections import LineCollection
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import FancyArrowPatch
-
-    g = net.graph
-    fig = Figure(figsize=(14, 9), dpi=100)
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes((0.01, 0.02, 0.75, 0.9))
-    ax.set_axis_off()
-    if len(g):  # fit the drawing, as the page does; y grows upwards there too
-        xs = [x for x, _ in pos.values()]
-        ys = [y for _, y in pos.values()]
-        pad = 0.06 * max(max(xs) - min(xs), max(ys) - min(ys), 0.1)
-        ax.set_xlim(min(xs) - pad, max(xs) + pad)
-        ax.set_ylim(min(ys) - pad, max(ys) + pad)
-    fig.suptitle(title, x=0.01, y=0.975, ha="left", fontsize=13)
-    if not len(g):
-        ax.text(
-            0.5,
-            0.5,
-            "No claims match the filters.\n" + net.filters.describe(),
-            ha="center",
-            va="center",
-            fontsize=14,
-            color="#444",
-        )
-        return fig
-    large = g.number_of_edges() > 1500
-    sizes = {n: float(d["size"]) for n, d in g.nodes(data=True)}
-    # marker area in points² from the page's pixel radius
-    marker_pt = {n: (sizes[n] * 1.6) for n in g}
-    if large:
-        segs, cols = [], []
-        for u, v, d in g.edges(data=True):
-            segs.append([pos[u], pos[v]])
-            cols.append(colours["kind"][d["kind"]])
-        ax.add_collection(LineCollection(segs, colors=cols, linewidths=0.3, alpha=0.35, zorder=1))
-    else:
-        for u, v, key, d in g.edges(keys=True, data=True):
-            mutual = bool(d["mutual"])
-            ax.add_patch(
-                FancyArrowPatch(
-                    pos[u],
-                    pos[v],
-                    connectionstyle=f"arc3,rad={-curv.get(key, 0.0)}",
-                    arrowstyle="-|>",
-                    mutation_scale=11,
-                    lw=3.0 if mutual else 1.3,
-                    color=colours["kind"][d["kind"]],
-                    alpha=0.85,
-                    shrinkA=marker_pt[u] / 2 + 1,
-                    shrinkB=marker_pt[v] / 2 + 1,
-                    zorder=2 if mutual else 1,
-                )
-            )
-    order = sorted(g, key=lambda n: (-g.degree(n) - g.nodes[n]["unpaired"], n))
-    xs = [pos[n][0] for n in order]
-    ys = [pos[n][1] for n in order]
-    ax.scatter(
-        xs,
-        ys,
-        s=[marker_pt[n] ** 2 for n in order],
-        zorder=3,
-        linewidths=0.8,
-        edgecolors="white",
-        c=[colours["actor"].get(g.nodes[n]["kind"], colours["actor"]["actor"]) for n in order],
-    )
-    _place_labels(fig, ax, [n for n in order][:max_labels], pos, marker_pt, {n: g.nodes[n]["label"] for n in g})
-
-    kinds_present = {d["kind"] for _, d in g.nodes(data=True)}
-    handles = [
-        Line2D([], [], marker="o", ls="", ms=9, mfc=c, mec="white", label=k)
-        for k, c in colours["actor"].items()
-        if k in kinds_present
-    ]
-    claim_kinds = {d["kind"] for _, _, d in g.edges(data=True)}
-    handles += [Line2D([], [], color=c, lw=2, label=k) for k, c in colours["kind"].items() if k in claim_kinds]
-    handles.append(Line2D([], [], color="#555555", lw=4, label="mutual accusation"))
-    fig.legend(
-        handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(0.77, 0.92),
-        frameon=False,
-        fontsize=10,
-        title="actors and claims",
-        title_fontsize=10,
-        alignment="left",
-    )
-    return fig
-
-
-def _place_labels(fig, ax, nodes: list[str], pos, marker_pt: dict[str, float], labels: dict[str, str]) -> None:
-    """Offsets are in points, like fonts and markers, so the PNG (100 dpi) and the SVG (72) agree."""
-    renderer = fig.canvas.get_renderer()
-    scale = fig.dpi / 72.0
-    frame = ax.get_window_extent(renderer)
-    taken = np.zeros((0, 4))  # label boxes placed so far, in pixels
-    centres = ax.transData.transform(np.array([pos[n] for n in pos]))
-    radii = np.array([marker_pt.get(n, 4) * scale / 2 for n in pos])
-    markers = np.column_stack([centres - radii[:, None], centres + radii[:, None]])
-
-    def overlap(boxes: np.ndarray, box: tuple[float, float, float, float], gap: float) -> np.ndarray:
-        w = np.minimum(box[2], boxes[:, 2]) - np.maximum(box[0], boxes[:, 0]) + gap
-        h = np.minimum(box[3], boxes[:, 3]) - np.maximum(box[1], boxes[:, 1]) + gap
-        return np.where((w > 0) & (h > 0), w * h, 0.0)
-
-    def clash(box: tuple[float, float, float, float]) -> float:
-        if box[0] < frame.x0 or box[2] > frame.x1 or box[1] < frame.y0 or box[3] > frame.y1:
-            return 1e9
-        labels_hit = overlap(taken, box, 3)  # keep 3 px between labels
-        # covering a node is allowed, but costs
-        return float(np.count_nonzero(labels_hit) * 1e6 + labels_hit.sum() + overlap(markers, box, 0).sum())
-
-    angles = (0, 180, 90, 270, 30, 150, 210, 330, 60, 120, 240, 300)
-    for n in nodes:
-        r = marker_pt[n] / 2 + 2
-        text = ax.annotate(
-            labels[n],
-            pos[n],
-            xytext=(0, 0),
-            textcoords="offset points",
-            fontsize=9,
-            zorder=4,
-            color="#111111",
-            annotation_clip=False,
-        )
-        best = None
-        free = False
-        for ring in (0, 8, 18, 30, 46, 66, 90):
-            if free:
-                break
-            for deg in angles:
-                rad = math.radians(deg)
-                dx, dy = math.cos(rad) * (r + ring), math.sin(rad) * (r + ring)
-                ha = "left" if dx > 0.5 else "right" if dx < -0.5 else "center"
-                va = "bottom" if dy > 0.5 else "top" if dy < -0.5 else "center"
-                text.set_ha(ha)
-                text.set_va(va)
-                text.xyann = (dx, dy)
-                bb = text.get_window_extent(renderer)
-                box = (bb.x0, bb.y0, bb.x1, bb.y1)
-                cost = clash(box)
-                if best is None or cost + ring < best[0]:
-                    best = (cost + ring, dx, dy, ha, va, box)
-                if cost == 0:  # the first free place, nearest first
-                    free = True
-                    break
-        _, dx, dy, ha, va, box = best
-        text.set_ha(ha)
-        text.set_va(va)
-        text.xyann = (dx, dy)
-        if math.hypot(dx, dy) > r + 10:  # a label pushed away gets a leader line to its node
-            ax.annotate(
-                "",
-                pos[n],
-                xytext=(dx, dy),
-                textcoords="offset points",
-                zorder=3,
-                annotation_clip=False,
-                arrowprops={"arrowstyle": "-", "color": "#888888", "lw": 0.6, "shrinkA": 0, "shrinkB": 0},
-            )
-        taken = np.vstack([taken, box])
-
-
-def _save(fig, fmt: str) -> bytes:
-    import matplotlib
-
-    buf = io.BytesIO()
-    with matplotlib.rc_context({"svg.hashsalt": "minekg", "svg.fonttype": "path"}):
-        # No date or software version in the files: the same inputs give the same bytes.
-        meta = {"Date": None} if fmt == "svg" else {"Software": None}
-        fig.savefig(buf, format=fmt, metadata=meta)
-    return buf.getvalue()
-
-
-# ------------------------------------------------------------------ the interactive page
-
-
-def _claim_data(c: Claim) -> dict:
-    return {
-        "claim": c.id,
-        "kind": c.kind,
-        "status": c.status,
-        "statuses": c.statuses,
-        "act": c.act,
-        "weapon": "; ".join(c.weapons),
-        "place": "; ".join(c.places),
-        "period": c.period,
-        "asserted": c.asserted,
-        "assessment": c.assessment_label,
-        "earliest": c.earliest.isoformat() if c.earliest else None,
-        "latest": c.latest.isoformat() if c.latest else None,
-        "evidence": [
-            {
-                "id": e.iri.rsplit("/", 1)[-1],
-                "iri": e.iri,
-                "document": e.document.rsplit("/", 1)[-1],
-                "document_title": e.document_title,
-                "footnote": e.footnote,
-                "quote": e.quote,
-            }
-            for e in c.evidence
-        ],
-    }
-
-
-def page_data(net: Network, pos, curv, colours: dict, title: str, aggregate_above: int) -> dict:
-    g = net.graph
-    by_iri = {c.iri: c for c in net.claims}
-    metric_keys = (
-        "allegations_made",
-        "allegations_received",
-        "denials_made",
-        "denials_received",
-        "acknowledgements_made",
-        "assessments_made",
-        "assessments_received",
-        "non_responses_made",
-        "claims_made",
-        "mutual_pairs",
-        "mutual_with",
-        "degree_centrality",
-        "unpaired",
-    )
-    nodes = []
-    for n, d in g.nodes(data=True):
-        unpaired = []
-        for c, reason in net.unpaired.get(n, []):
-            item = _claim_data(c)
-            item.update(text=c.text(), reason=reason)
-            unpaired.append(item)
-        nodes.append(
-            {
-                "id": n,
-                "label": d["label"],
-                "kind": d["kind"],
-                "iri": d["iri"],
-                "state": d["state"],
-                "x": pos[n][0],
-                "y": pos[n][1],
-                "size": d["size"],
-                "metrics": {k: d[k] for k in metric_keys},
-                "unpaired": unpaired,
-            }
-        )
-    edges = []
-    for u, v, key, d in g.edges(keys=True, data=True):
-        item = _claim_data(by_iri[d["claim_iri"]])
-        item.update(
-            id=key,
-            source=u,
-            target=v,
-            mutual=d["mutual"],
-            curvature=curv.get(key, 0.0),
-            text=d["text"],
-            role=d["target_role"],
-            answers=d["answers"],
-        )
-        edges.append(item)
-    bounds = [b for c in net.claims for b in (c.earliest, c.latest) if b]
-    acts = sorted({c.act for c in net.claims if c.act}, key=lambda a: (a == "other", a))
-    pairs = len({(u, v) for u, v in g.edges()})
-    return {
-        "title": title,
-        "filters": net.filters.describe(),
-        "palette": {k: colours[k] for k in ("actor", "kind", "status")},
-        "counts": {
-            "nodes": len(nodes),
-            "edges": len(edges),
-            "claims": len({c.iri for c in net.claims}),
-            "pairs": pairs,
-            "unpaired": sum(len(v) for v in net.unpaired.values()),
-        },
-        "aggregate": len(edges) > aggregate_above,
-        "aggregate_above": aggregate_above,
-        "acts": acts,
-        "years": [min(bounds).year, max(bounds).year] if bounds else None,
-        "nodes": nodes,
-        "edges": edges,
-    }
-
-
-def render_page(data: dict, project: Project) -> str:
-    """index.html: the template with its CSS, the vendored libraries, the app script and the data inlined."""
-    folder = resources.asset("viz")
-    shown = resources.shown(folder)
-    parts = {
-        "title": _html_text(data["title"]),
-        "css": read_text(folder / "template" / "viz.css", f"{shown}/template/viz.css"),
-        "vendor_js": read_text(folder / "vendor" / "graph-libs.min.js", f"{shown}/vendor/graph-libs.min.js"),
-        "app_js": read_text(folder / "template" / "viz.js", f"{shown}/template/viz.js"),
-        # "</" inside a <script> would end it early; JSON allows "<\/" for "</".
-        "data": json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        .replace("</", "<\\/")
-        .replace("<!--", "<\\u0021--"),
-    }
-    for name in ("vendor_js", "app_js"):
-        if "</script" in parts[name].lower():
-            raise MinekgError(f"viz: {name} contains '</script' and cannot be inlined")
-    template = read_text(folder / "template" / "index.html", f"{shown}/template/index.html")
-    return _PLACEHOLDER.sub(lambda m: parts[m.group(1)], template)
-
-
-def _html_text(s: str) -> str:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 # ------------------------------------------------------------------ everything
 
 
@@ -567,8 +242,8 @@ def write(
         "claims.graphml": graphml(g),
         "claims.gexf": gexf(g, colours),
         "claims.json": node_link(g),
-        "claims.svg": _save(fig, "svg"),
-        "claims.png": _save(fig, "png"),
+        "claims.svg": save(fig, "svg"),
+        "claims.png": save(fig, "png"),
     }
     with atomic.replace_dir(out) as tmp:
         for name, content in files.items():

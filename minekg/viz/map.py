@@ -28,7 +28,7 @@ from minekg.query import catalogue as named
 from minekg.query.graph import Graph
 from minekg.rdf.loading import read_text
 from minekg.release.markings import released_nquads
-from minekg.viz.drawing import _html_text
+from minekg.viz.page import _html_text
 
 STATUS_QUERY = "001_treaty_status_on_date"
 INSTRUMENTS = ("mbt", "ccw", "ccw-apii", "ccw-pv", "ccm")
