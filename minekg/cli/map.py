@@ -1,4 +1,4 @@
-"""`minekg map`: the command over minekg.map (see docs/map.md)."""
+"""`minekg map`: the command over minekg.viz.map (see docs/map.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`minekg import-register FILE`: the command over minekg.register (see docs/register.md)."""
+"""`minekg import-register FILE`: the command over minekg.curation.register (see docs/register.md)."""
 
 from __future__ import annotations
 

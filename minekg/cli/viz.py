@@ -1,4 +1,4 @@
-"""`minekg viz`: the command over minekg.network and minekg.viz (see docs/viz.md)."""
+"""`minekg viz`: the command over minekg.viz.network and minekg.viz (see docs/viz.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The arms treaties' status table (CCW, its Amended Protocol II and Protocol V, the CCM), imported as a source.
 
-Like the Mine Ban Treaty register (minekg.register, whose row checks it shares through a TableSchema), the
+Like the Mine Ban Treaty register (minekg.curation.register, whose row checks it shares through a TableSchema), the
 table is copied byte for byte to graph_data/sources/, described with its checksum, and turned into
 statements attributed to its compilers: one evidence node per row (its line and URLs), one statement per
 dated cell with the row's confidence and note. The table lists a state only for the instruments it is a

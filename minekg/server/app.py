@@ -12,7 +12,7 @@ Routes (the local server serves every minekg IRI at its path under https://w3id.
     /text/document/{slug}  a source document's text, ?evidence=... highlights the quoted passage
     /graph/...             a named graph's IRI: 303 to /graph-store?graph=...
     /viz/                  the who-alleges-what view (or a panel saying why it is not available)
-    /map                   the world map of treaty status (?instrument=mbt|ccw|…), by minekg.map
+    /map                   the world map of treaty status (?instrument=mbt|ccw|…), by minekg.viz.map
     /api/queries[/{name}]  the named-query catalogue and running one with typed parameters
     /api/search            entities by label
     /api/states            the states the graph knows, for the workbench's state picker
@@ -731,7 +731,7 @@ def create_app(config: Config, on_ready=None) -> Starlette:
         Route("/text/document/{slug}", document_text),
         Route("/viz/", viz),
         Route("/viz/{rest:path}", viz),
-        Route("/map", mapmount.page),  # the world map of treaty status (minekg.map)
+        Route("/map", mapmount.page),  # the world map of treaty status (minekg.viz.map)
         Mount("/static", StaticFiles(directory=str(resources.asset("server", "static"))), name="static"),
     ]
     # ---- the curation page (minekg/server/curate.py): writes only with --curate, else every route answers 403

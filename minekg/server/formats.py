@@ -1,7 +1,7 @@
 """Media types of the SPARQL protocol endpoint: content negotiation and serialising a Result.
 
 SELECT/ASK: SPARQL 1.1 JSON (default), XML, CSV, TSV. CONSTRUCT/DESCRIBE: Turtle (default), N-Triples,
-JSON-LD, RDF/XML. JSON, CSV, Turtle, JSON-LD and N-Triples come from minekg.results, so the endpoint and
+JSON-LD, RDF/XML. JSON, CSV, Turtle, JSON-LD and N-Triples come from minekg.query.results, so the endpoint and
 `minekg query` write the same bytes; SPARQL XML, spec TSV and RDF/XML exist only here.
 """
 

@@ -1,4 +1,4 @@
-"""The world map of treaty status at /map: the page minekg.map writes as index.html (`minekg map`), made
+"""The world map of treaty status at /map: the page minekg.viz.map writes as index.html (`minekg map`), made
 on the first request for an instrument and day (?instrument=mbt|ccw|…, default mbt; today) and kept
 while the day lasts. Making it runs query 001 once per year since 1997 on its own store of what the
 server's release profile releases, in a thread."""

@@ -15,7 +15,7 @@ A worker that dies or cannot be started again (its data file briefly missing) is
 `health()` says how many workers are alive, and while none is, requests are answered at once with the
 reason instead of waiting.
 
-EndpointRunner (--endpoint URL) sends the query to an existing triple store through minekg.stores and
+EndpointRunner (--endpoint URL) sends the query to an existing triple store through minekg.query.stores and
 applies the same limits and formats. CachedRunner keeps the embedded store's answers (read-only data: the
 same query, the same answer).
 """
