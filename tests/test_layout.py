@@ -165,3 +165,18 @@ def test_every_package_says_what_it_owns():
     for init in sorted(PACKAGE.glob("*/__init__.py")):
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
         assert doc and len(doc.split()) >= 20, f"{init.relative_to(ROOT)}: a docstring saying what it owns"
+
+
+SPARQL = PACKAGE / "sparql"
+
+
+def test_the_code_queries_live_under_sparql_by_area_with_the_named_query_header():
+    """One layout for the SPARQL the code runs: minekg/sparql/<area>/*.rq, each with the `#+` YAML header of
+    the named queries (a summary at least), and no .rq anywhere else in the package."""
+    from minekg.query.catalogue import parse_header
+
+    found = sorted(PACKAGE.rglob("*.rq"))
+    assert found and all(p.parent.parent == SPARQL for p in found), [str(p) for p in found if p.parent.parent != SPARQL]
+    for path in found:
+        header = parse_header(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+        assert str(header.get("summary") or "").strip(), f"{path.relative_to(ROOT)}: no #+ summary"
