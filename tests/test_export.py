@@ -430,6 +430,7 @@ def test_failure_midway_leaves_nothing_behind(small, tmp_path):
     out.parent.mkdir()
     env = {**os.environ, "MINEKG_ROOT": str(small), "PYTHONPATH": str(package)}
     done = subprocess.run([sys.executable, "-c", "from minekg.cli.root import main; main()", "export", "--format",
-                           "csv", "--out", str(out)], capture_output=True, text=True, env=env, timeout=300)
+                           "csv", "--out", str(out)], capture_output=True, text=True, env=env, timeout=300,
+                          cwd=tmp_path)  # not the checkout: `python -c` puts the current directory first on the path
     assert_one_line_error(done, "minekg/sparql/export/votes.rq", "SPARQL syntax error")
     assert not out.exists() and leftovers(tmp_path / "exports") == []
