@@ -7,8 +7,8 @@ The cache lives in `.check-cache/` at the project root (never in build/, which `
   as `minekg build` writes it to build/minekg.nq;
 - `written.nq`: the quads whose literal Oxigraph would give back in canonical form (numbers, durations),
   as written, for the validation engine (shacl_sparql.Data.written);
-- `manifest.json`: the SHA-256 of every input (ontology/, graph_data/, rules/, validate/ and minekg's own
-  code), and what a check needs of the files it does not rebuild.
+- `manifest.json`: the SHA-256 of every input (ontology/, graph_data/ but for coverage exclusions and
+  drafts, rules/, validate/ and minekg's own code), and what a check needs of the files it does not rebuild.
 
 The check rebuilds only the files of the document it checks and swaps their graphs in the store; when any
 other input differs from the manifest, the whole cache is rebuilt once first."""
@@ -72,10 +72,12 @@ def _files(folder: Path):
 
 
 def input_hashes(project: Project) -> dict[str, str]:
-    """The SHA-256 of every file the build or the check reads, and of minekg's code (a new version of a
-    rule in the code makes the cached build stale too)."""
+    """The SHA-256 of every file the build reads, and of minekg's code (a new version of a rule in the code
+    makes the cached build stale too). Coverage exclusions and drafts are not the build's: the check reads
+    them afresh, so excluding a sentence while curating does not rebuild the cache."""
     out = {}
-    for folder in (project.ontology, project.graph_data, project.rules, project.validate):
+    for folder in (project.ontology, project.reference, project.sources, project.statements, project.rules,
+                   project.validate):
         if folder.is_dir():
             for path in _files(folder):
                 out[project.rel(path)] = sha256(path)

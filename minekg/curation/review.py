@@ -448,10 +448,11 @@ def exclude(project: Project, slug: str, start: int, reason: str, expected: str)
 
 
 def check(project: Project, f: Files, text: str) -> dict:
-    """`minekg check` of the document (minekg/curation/check.py: the whole graph built in a temporary folder,
-    validated, coverage) with `text` as its statements file, in a temporary copy of the project; Invalid
-    lists what is violated, by statement."""
-    from .check import check as check_document
+    """`minekg check` of the document (minekg/curation/check_fast.py: its statements files rebuilt into the
+    project's cached build, what they touch validated, coverage) with `text` as its statements file, in a
+    temporary copy of the project; Invalid lists what is violated, by statement."""
+    from .check_cache import cache_dir
+    from .check_fast import fast_check
 
     with tempfile.TemporaryDirectory(prefix="minekg-curate-") as tmp:
         root = Path(tmp).resolve()
@@ -466,7 +467,7 @@ def check(project: Project, f: Files, text: str) -> dict:
                 shutil.copy(other, root / "graph_data" / "statements" / other.name)
         (root / "graph_data" / "statements" / f.statements.name).write_text(text, encoding="utf-8")
         try:
-            report = check_document(f.doc, Project(root))
+            report = fast_check(f.doc, Project(root), cache=cache_dir(project))
         except MinekgError as e:  # the build itself failed: a syntax error, an unknown term or ISO code
             raise Invalid([Problem(None, str(e))]) from None
         if report.violations:
