@@ -27,8 +27,15 @@ def _timed(fn) -> tuple[float, object]:
     return time.perf_counter() - t, out
 
 
-def _median(fn, runs: int = RUNS) -> float:
-    return statistics.median(_timed(fn)[0] for _ in range(runs))
+def _median(fn, runs: int = RUNS) -> tuple[float, float]:
+    """Median wall-clock and CPU seconds of `fn` (the CPU time of this process, Oxigraph's threads included:
+    on a shared machine, what the check itself costs)."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        cpu = time.process_time()
+        walls.append(_timed(fn)[0])
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def _full_validation(nq: Path) -> tuple[float, int]:
@@ -84,7 +91,7 @@ def measure(log=lambda m: None) -> dict:
     log("check: seed, cache built")
     out["cache_build_s"], _ = _timed(lambda: check_cache.rebuild(project, seed_cache))
     fast_check(SLUG, project, cache=seed_cache)
-    out["seed_fast_s"] = _median(lambda: fast_check(SLUG, project, cache=seed_cache))
+    out["seed_fast_s"], out["seed_fast_cpu_s"] = _median(lambda: fast_check(SLUG, project, cache=seed_cache))
     out["seed_findings"] = len(report.findings)
     out["seed_triples"] = report.triples
 
@@ -102,16 +109,22 @@ def measure(log=lambda m: None) -> dict:
     out["big_full_validation_s"], out["big_results"] = _full_validation(big_nq)
     log("check: 10^6, fast check")
     fast_check(SLUG, project, cache=big_cache)
-    out["big_fast_s"] = _median(lambda: fast_check(SLUG, project, cache=big_cache))
+    out["big_fast_s"], out["big_fast_cpu_s"] = _median(lambda: fast_check(SLUG, project, cache=big_cache))
     return out
+
+
+def _met(wall: float, cpu: float, target: float) -> str:
+    if wall < target:
+        return "yes"
+    return "on CPU time only (the machine was loaded)" if cpu < target else "**no**"
 
 
 def section() -> str:
     before = os.getloadavg()[0]
     m = measure(log=lambda msg: print(msg, file=sys.stderr, flush=True))
     after = os.getloadavg()[0]
-    seed_ok = "yes" if m["seed_fast_s"] < TARGET_SEED_S else "**no**"
-    big_ok = "yes" if m["big_fast_s"] < TARGET_BIG_S else "**no**"
+    seed_ok = _met(m["seed_fast_s"], m["seed_fast_cpu_s"], TARGET_SEED_S)
+    big_ok = _met(m["big_fast_s"], m["big_fast_cpu_s"], TARGET_BIG_S)
     lines = [
         "## check (`minekg check SLUG`)", "",
         f"`minekg check {m['slug']}` (the seed document with the most statements): the fast check "
@@ -121,13 +134,14 @@ def section() -> str:
         "engine over the built N-Quads, load included). 10^6: bench/generate.py's synthetic graph added to "
         "the seed's cached build, the seed document checked in it. Targets (issue 20): under "
         f"{TARGET_SEED_S:.0f} s on the seed graph, under {TARGET_BIG_S:.0f} s at 10^6.", "",
-        "| graph | triples | full check s | full validation s | fast check s | full / fast | target met |",
+        "| graph | triples | full check s | full validation s | fast check s (CPU s) | full / fast | target met |",
         "|---|---:|---:|---:|---:|---:|---|",
         f"| seed | {m['seed_triples']:,} | {m['seed_full_check_s']:.1f} | {m['seed_full_validation_s']:.1f} | "
-        f"{m['seed_fast_s']:.2f} | {m['seed_full_check_s'] / m['seed_fast_s']:.1f}x (check), "
+        f"{m['seed_fast_s']:.2f} ({m['seed_fast_cpu_s']:.2f}) | "
+        f"{m['seed_full_check_s'] / m['seed_fast_s']:.1f}x (check), "
         f"{m['seed_full_validation_s'] / m['seed_fast_s']:.1f}x (validation) | {seed_ok} |",
         f"| seed + generated | {m['big_triples']:,} | (not a project: no full build) | "
-        f"{m['big_full_validation_s']:.1f} | {m['big_fast_s']:.2f} | "
+        f"{m['big_full_validation_s']:.1f} | {m['big_fast_s']:.2f} ({m['big_fast_cpu_s']:.2f}) | "
         f"{m['big_full_validation_s'] / m['big_fast_s']:.1f}x (validation) | {big_ok} |",
         "", f"Building the cache (once, or after any other input changed): {m['cache_build_s']:.1f} s on the seed. "
         f"Findings of the check: {m['seed_findings']}; results of the full validation: {m['seed_results']} "

@@ -339,21 +339,26 @@ def _origin(c: Cached, asm: building.Assembled, node: Node, own: list[str]) -> s
 
 
 def _similar_labels(c: Cached, asm: building.Assembled, described: dict[Node, list[str]], files: list[str]):
-    """check._similar over the labelled entities of the whole cached build."""
+    """check._similar over the entities the curated files describe, with their labels and types from the
+    cached build (only the files' graphs are read: the rest of the store describes nothing)."""
     labels = Graph()
     everywhere = dict(described)
-    for p in (RDFS.label, SKOS.prefLabel):
-        for q in c.store.quads_for_pattern(None, to_oxigraph(p), None):
-            s = to_rdflib(q.subject)
-            labels.add((s, p, to_rdflib(q.object)))
-            where = c.file_of.get(q.graph_name.value) if isinstance(q.graph_name, ox.NamedNode) else None
-            if s not in described:
-                found = c.manifest.described.get(str(s), []) + ([where] if where else [])
-                if found:
-                    everywhere[s] = sorted(set(found), key=found.index)
-    for s in list(labels.subjects(unique=True)):
-        for q in c.store.quads_for_pattern(to_oxigraph(s), to_oxigraph(RDF.type), None):
-            labels.add((s, RDF.type, to_rdflib(q.object)))
+    found: dict[Node, list[str]] = {}
+    for name, where in c.file_of.items():
+        if where in files:
+            continue
+        for p in (RDFS.label, SKOS.prefLabel):  # an entity with no label has nothing to be near
+            for q in c.store.quads_for_pattern(None, to_oxigraph(p), None, ox.NamedNode(name)):
+                found.setdefault(to_rdflib(q.subject), []).append(where)
+    for s in c.manifest.described:
+        found.setdefault(URIRef(s), [])
+    for s, where in sorted(found.items()):
+        if s in described:
+            continue
+        everywhere[s] = list(dict.fromkeys(c.manifest.described.get(str(s), []) + sorted(set(where))))
+        for p in (RDF.type, RDFS.label, SKOS.prefLabel):
+            for q in c.store.quads_for_pattern(to_oxigraph(s), to_oxigraph(p), None):
+                labels.add((s, p, to_rdflib(q.object)))
     for g in (g for f, g in asm.files.items() if f in files):
         for p in (RDF.type, RDFS.label, SKOS.prefLabel):
             for s, o in asm.graphs[g].subject_objects(p):
