@@ -72,7 +72,7 @@ def fast_check(slug: str, project: Project | None = None, cache: Path | None = N
     except OSError:  # another process holds the cache: check the slow way rather than wait
         return check(slug, project)
     try:
-        return _check(Cached(project, where, manifest, store, shapes), doc, inputs)
+        return _check(Cached(project, where, manifest, store, shapes), slug, doc, inputs)
     finally:
         del store
 
@@ -86,9 +86,9 @@ def shape_terms(shapes: Graph) -> set[str]:
     return terms
 
 
-def _check(c: Cached, doc: URIRef, inputs: dict[str, str]) -> CheckReport:
+def _check(c: Cached, slug: str, doc: URIRef, inputs: dict[str, str]) -> CheckReport:
     if not any(True for _ in c.store.quads_for_pattern(to_oxigraph(doc), to_oxigraph(MK.sourceFile), None)):
-        raise MinekgError(f"{shorten(str(doc))}: no document {shorten(str(doc))} is described in "
+        raise MinekgError(f"{slug}: no document {shorten(str(doc))} is described in "
                           "graph_data/sources/ (add it with `minekg add-source`)")
     own = c.manifest.own_files(doc)
     asm, described = _rebuild_own(c, own, doc)
