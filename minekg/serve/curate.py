@@ -5,7 +5,8 @@
     /curate/{slug}/accept      POST {candidate, edits, digest}     -> graph_data/statements/FILE.ttl
     /curate/{slug}/reject      POST {candidate, reason, digest}    -> graph_data/drafts/SLUG.rejections.yaml
     /curate/{slug}/exclude     POST {start, reason, digest}        -> graph_data/coverage_exclusions/FILE.yaml
-    /curate/{slug}/new         POST {kind, start, quote, values, footnote, digest} -> graph_data/statements/FILE.ttl
+    /curate/{slug}/new         POST {kind, start, quote, values, footnote, missingFootnote, quotes, name, digest}
+                                                               -> graph_data/statements/FILE.ttl
 
 Writes happen only when the server was started with --curate, only from the page's own origin with the
 token the page was served with, and only over the file the curator saw (its sha256; else 409). Without
@@ -137,9 +138,14 @@ async def new_statement(request: Request) -> Response:
     def make(p, slug, b):
         quote = b.get("quote")
         footnote = b.get("footnote")
+        missing = b.get("missingFootnote")
+        quotes = b.get("quotes") or []
+        if not isinstance(quotes, list) or not all(isinstance(q, dict) for q in quotes):
+            raise ValueError("quotes: a list of {quote, footnote, missingFootnote}")
         return compose.create(p, slug, str(b["kind"]), int(b["start"]), None if quote is None else str(quote),
                               dict(b.get("values") or {}), None if footnote in (None, "") else int(footnote),
-                              str(b["digest"]))
+                              str(b["digest"]), quotes=quotes, name=str(b.get("name") or "") or None,
+                              missing_footnote=None if missing in (None, "") else int(missing))
     return await _write(request, make)
 
 
