@@ -8,13 +8,14 @@ file again, triple for triple, and its canonical bytes. Bad entries are refused 
 from __future__ import annotations
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from bench.curate_form import payload, statements, strip_statements
 from minekg.curation import canonical, compose, review
 from minekg.errors import MinekgError
 from minekg.loading import read_text
+from minekg.namespaces import MK
 from minekg.project import Project
 
 from .seed import copy_tree
@@ -79,3 +80,27 @@ def test_bad_entries_are_refused(stripped):
         _make(project, {**good, "values": {**good["values"], "mk:content": content}}, taken)
     with pytest.raises(MinekgError, match="name"):
         _make(project, {**good, "name": "Not A Slug"}, taken)
+
+
+def test_the_edit_form_completes_a_candidate(stripped):
+    """Accepting a drafted candidate with the edit form's additions: the fields it lacks (with their types,
+    as the new-statement form makes them) and a second quote; a quote not in the source is refused."""
+    from minekg.curation import draft
+
+    project, _ = stripped
+    f = review.files(project, SLUG)
+    drafted = draft(project, SLUG)
+    cand = next(c for c in sorted(drafted.subjects(MK.draftRule, None)) if (c, MK.role, MK.Observer) in drafted)
+    new = review.curated_form(drafted, cand)
+    assert (cand, MK.madeStatement, None) not in new and len(list(new.objects(cand, MK.evidence))) == 1
+    remark = "It did not make any formal remarks at these meetings."
+    added = {"mk:madeStatement": "false", "mk:summary": "Kazakhstan attended as an observer."}
+    compose.amend(project, f, new, cand, added, [{"quote": remark}])
+    assert (cand, MK.madeStatement, Literal(False)) in new
+    assert (cand, MK.summary, Literal("Kazakhstan attended as an observer.")) in new
+    quotes = {str(new.value(ev, MK.quote)) for ev in new.objects(cand, MK.evidence)}
+    assert len(quotes) == 2 and remark in quotes
+    with pytest.raises(review.Invalid, match="not found in the source"):
+        compose.amend(project, f, new, cand, {}, [{"quote": "It made a formal statement at these meetings."}])
+    with pytest.raises(MinekgError, match="mk:voteValue: not a field of mk:MeetingParticipation"):
+        compose.amend(project, f, new, cand, {"mk:voteValue": "mk:InFavour"}, [])

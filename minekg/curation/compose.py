@@ -25,8 +25,9 @@ from ..namespaces import MK, S, expand, shorten
 from ..project import Project
 from . import review, structured
 
-# fields the form cannot fill: a breakdown (written by hand); the evidence has its own quote rows
-STRUCTURED = {MK.part, MK.evidence}
+# fields the form cannot fill, their values being nodes of their own (a breakdown, a fuzzy date, a relay
+# chain, an exchanged item: written by hand); the evidence has its own quote rows
+STRUCTURED = {MK.part, MK.evidence, MK.when, MK.relay, MK.exchanged}
 INTERVALS = {MK.period, MK.assertedDuring, MK.coversPeriod}
 DATE_TYPES = {XSD.date, XSD.gYearMonth, XSD.gYear}
 INTEGER_TYPES = {XSD.integer, XSD.nonNegativeInteger, XSD.positiveInteger}
@@ -183,14 +184,17 @@ def _value(g: Graph, field: dict, value, ctx: dict) -> object:
     return review._term(value, URIRef(str(MK)))
 
 
-def _fill(g: Graph, iri: URIRef, kind: str, values: dict, ctx: dict, *, content: bool = False) -> None:
-    """The kind's fields from the form; a list gives the field several values. A content statement has no
-    speaker of its own (mk:assertedBy is the speech act's), so that one field is not required of it."""
-    spec = kinds(ctx["project"]).get(kind)
+def _spec(project: Project, kind: str) -> dict:
+    spec = kinds(project).get(kind)
     if spec is None:
-        raise MinekgError(f"kind {kind!r}: not a statement kind the page can make ({', '.join(kinds(ctx['project']))})")
-    by_key = {fd["key"]: fd for fd in spec["fields"]}
-    g.add((iri, RDF.type, URIRef(expand(kind))))
+        raise MinekgError(f"kind {kind!r}: not a statement kind the page can make ({', '.join(kinds(project))})")
+    return spec
+
+
+def add_values(g: Graph, iri: URIRef, kind: str, values: dict, ctx: dict, *, content: bool = False) -> None:
+    """The kind's fields from the form; a list gives the field several values. A content statement has no
+    speaker of its own (mk:assertedBy is the speech act's), so it takes no mk:assertedBy."""
+    by_key = {fd["key"]: fd for fd in _spec(ctx["project"], kind)["fields"]}
     for key, given in sorted(values.items()):
         if key not in by_key or (content and key == "mk:assertedBy"):
             raise MinekgError(f"{key}: not a field of {kind}" + (" as a content statement" if content else ""))
@@ -198,10 +202,28 @@ def _fill(g: Graph, iri: URIRef, kind: str, values: dict, ctx: dict, *, content:
             if value in ("", None):
                 continue
             g.add((iri, URIRef(expand(key)), _value(g, by_key[key], value, ctx)))
-    missing = [fd["key"] for fd in spec["fields"] if fd["required"] and not (content and fd["key"] == "mk:assertedBy")
-               and (iri, URIRef(expand(fd["key"])), None) not in g]
+
+
+def _fill(g: Graph, iri: URIRef, kind: str, values: dict, ctx: dict, *, content: bool = False) -> None:
+    """A new statement of `kind` with these fields, every field the shapes require given."""
+    g.add((iri, RDF.type, URIRef(expand(kind))))
+    add_values(g, iri, kind, values, ctx, content=content)
+    missing = [fd["key"] for fd in _spec(ctx["project"], kind)["fields"] if fd["required"]
+               and not (content and fd["key"] == "mk:assertedBy") and (iri, URIRef(expand(fd["key"])), None) not in g]
     if missing:
         raise review.Invalid([review.Problem(shorten(str(iri)), f"{k}: required for {kind}") for k in missing])
+
+
+def amend(project: Project, f: review.Files, g: Graph, iri: URIRef, add: dict, quotes: list[dict]) -> None:
+    """What the edit form adds to a candidate being accepted: fields it lacks (or further values) and
+    further quotes, with the new-statement form's widgets and checks."""
+    if not add and not quotes:
+        return
+    kind = shorten(str(g.value(iri, RDF.type)))
+    add_values(g, iri, kind, add, {"project": project, "doc": f.doc, "iri": iri, "taken": review.curated(f)})
+    text = read_text(f.source, project.rel(f.source))
+    for entry in quotes:
+        structured.add_evidence(g, iri, f.doc, text, entry, shorten(str(iri)))
 
 
 def _content(g: Graph, value, ctx: dict) -> URIRef:
@@ -209,7 +231,7 @@ def _content(g: Graph, value, ctx: dict) -> URIRef:
     if not isinstance(value, dict):
         return review._term(str(value), URIRef(str(MK)))
     kind = str(value.get("kind") or "")
-    if kinds(ctx["project"]).get(kind, {}).get("speechAct", True):
+    if _spec(ctx["project"], kind)["speechAct"]:
         raise MinekgError(f"content kind {kind!r}: the content of a speech act is a statement that is not itself one")
     name = str(value.get("name") or "").strip()
     iri = structured.named(ctx["doc"], name) if name else URIRef(f"{ctx['iri']}-content")

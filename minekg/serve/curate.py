@@ -2,7 +2,7 @@
 
     /curate                    the documents the release serves
     /curate/{slug}             one document, sentence by sentence, with statements and candidates
-    /curate/{slug}/accept      POST {candidate, edits, digest}     -> graph_data/statements/FILE.ttl
+    /curate/{slug}/accept      POST {candidate, edits, add, quotes, digest} -> graph_data/statements/FILE.ttl
     /curate/{slug}/reject      POST {candidate, reason, digest}    -> graph_data/drafts/SLUG.rejections.yaml
     /curate/{slug}/exclude     POST {start, reason, digest}        -> graph_data/coverage_exclusions/FILE.yaml
     /curate/{slug}/new         POST {kind, start, quote, values, footnote, missingFootnote, quotes, name, digest}
@@ -119,9 +119,19 @@ async def _write(request: Request, action) -> Response:
     return JSONResponse(done)
 
 
+def _quotes(b: dict) -> list[dict]:
+    quotes = b.get("quotes") or []
+    if not isinstance(quotes, list) or not all(isinstance(q, dict) for q in quotes):
+        raise ValueError("quotes: a list of {quote, footnote, missingFootnote}")
+    return quotes
+
+
 async def accept(request: Request) -> Response:
-    return await _write(request, lambda p, slug, b: review.accept(
-        p, slug, str(b["candidate"]), dict(b.get("edits") or {}), str(b["digest"])))
+    def done(p, slug, b):
+        add, quotes = dict(b.get("add") or {}), _quotes(b)
+        return review.accept(p, slug, str(b["candidate"]), dict(b.get("edits") or {}), str(b["digest"]),
+                             amend=lambda f, g, iri: compose.amend(p, f, g, iri, add, quotes))
+    return await _write(request, done)
 
 
 async def reject(request: Request) -> Response:
@@ -139,9 +149,7 @@ async def new_statement(request: Request) -> Response:
         quote = b.get("quote")
         footnote = b.get("footnote")
         missing = b.get("missingFootnote")
-        quotes = b.get("quotes") or []
-        if not isinstance(quotes, list) or not all(isinstance(q, dict) for q in quotes):
-            raise ValueError("quotes: a list of {quote, footnote, missingFootnote}")
+        quotes = _quotes(b)
         return compose.create(p, slug, str(b["kind"]), int(b["start"]), None if quote is None else str(quote),
                               dict(b.get("values") or {}), None if footnote in (None, "") else int(footnote),
                               str(b["digest"]), quotes=quotes, name=str(b.get("name") or "") or None,

@@ -122,6 +122,17 @@ function openEditor(item) {
     const w = widget(dd);
     if (w) form.append(el("div", { class: "field", "data-field": dd.dataset.key }, el("span", { text: dd.dataset.key.replace("mk:", "") }), w));
   }
+  // beyond its values: fields the candidate lacks (a summary, a second scope) and further quotes
+  const kind = "mk:" + item.querySelector(".head b").textContent.trim();
+  if (DATA.statementKinds[kind]) {
+    const more = el("select", { class: "more-fields" });
+    more.append(el("option", { value: "", text: "add a field…" }));
+    for (const f of DATA.statementKinds[kind].fields) more.append(el("option", { value: f.key, text: f.key.replace("mk:", "") }));
+    form.append(el("div", { class: "new-fields" }), more, el("div", { class: "quotes" }),
+      el("button", { type: "button", class: "add-quote", text: "Add a quote" }));
+    wireMore(form, () => kind);
+    form.querySelector(".add-quote").addEventListener("click", () => addQuote(form).querySelector("input").focus());
+  }
   item.querySelector(".actions").before(form);
   const first = form.querySelector("input, select");
   if (first) first.focus();
@@ -305,6 +316,12 @@ function addQuote(form) {
   return row;
 }
 
+function extraQuotes(form) {
+  return [...form.querySelectorAll(".extra-quote")].map((row) => ({
+    quote: row.querySelector(".extra-quote-text").value, footnote: row.querySelector(".extra-footnote").value.trim(),
+    missingFootnote: row.querySelector(".extra-missing").value.trim() }));
+}
+
 function newStatement(sentence) {
   if (!sentence) return;
   const text = sentence.querySelector(".text");
@@ -335,9 +352,7 @@ function newStatement(sentence) {
     const problems = text.querySelector(":scope > .problems");
     problems.replaceChildren();
     status("checking (build, validation, coverage)…");
-    const quotes = [...form.querySelectorAll(".extra-quote")].map((row) => ({
-      quote: row.querySelector(".extra-quote-text").value, footnote: row.querySelector(".extra-footnote").value.trim(),
-      missingFootnote: row.querySelector(".extra-missing").value.trim() }));
+    const quotes = extraQuotes(form);
     const { status: code, answer } = await post("new", {
       kind: kind.value, start: Number(sentence.dataset.start), quote: quote.value, values: newValues(form),
       footnote: footnote.value.trim() || null, missingFootnote: missing.value.trim() || null, quotes,
@@ -366,7 +381,9 @@ async function accept(item) {
   if (!item) return;
   item.querySelector(".problems").replaceChildren();
   status("checking (build, validation, coverage)…");
-  const { status: code, answer } = await post("accept", { candidate: item.dataset.iri, edits: edits(item), digest: DATA.digests.statements });
+  const editor = item.querySelector(".editor");
+  const { status: code, answer } = await post("accept", { candidate: item.dataset.iri, edits: edits(item),
+    add: editor ? newValues(editor) : {}, quotes: editor ? extraQuotes(editor) : [], digest: DATA.digests.statements });
   if (code !== 200) { showFailure(item, code, answer); return; }
   DATA.digests.statements = answer.digest;
   finish(item, "accepted");
