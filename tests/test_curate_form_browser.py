@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph as RdfGraph
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 
 from bench.curate_form import strip_statements
@@ -24,6 +24,7 @@ from minekg.validation import validate
 from .chromium import CHROMIUM, FLAGS
 from .seed import copy_tree
 from .serve_server import ServeServer
+from .test_curate_new_browser import _select
 
 SLUG = "kazakhstan-2019"
 QUOTE = "Government officials have at times acknowledged the use of landmines in border areas"
@@ -60,14 +61,6 @@ def page(tree):
 
 def _sentence(pg, text: str):
     return pg.locator(".sentence", has=pg.locator(".sentence-text", has_text=text)).first
-
-
-def _select(sentence, text: str) -> None:
-    """Select `text` inside the sentence's text, as a curator's mouse would."""
-    sentence.locator(".sentence-text").evaluate(
-        """(node, text) => { const t = node.firstChild; const i = t.data.indexOf(text);
-             const r = document.createRange(); r.setStart(t, i); r.setEnd(t, i + text.length);
-             const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); }""", text)
 
 
 def _field(form, key: str):
@@ -112,7 +105,7 @@ def test_speech_act_with_two_quotes_and_a_footnote(page, tree):
     statements = root / "graph_data/statements" / f"{SLUG}.ttl"
     sentence = _sentence(pg, QUOTE)
     sentence.locator(".badge").click()
-    _select(sentence, QUOTE)
+    _select(pg, sentence, QUOTE)
     pg.keyboard.press("s")
     form = sentence.locator(".new-form")
     assert form.locator(".new-quote").input_value() == QUOTE
@@ -125,7 +118,7 @@ def test_speech_act_with_two_quotes_and_a_footnote(page, tree):
     form.locator(".new-footnote").fill("7")
     # the second quote: the footnote's text, selected where it stands in the document
     form.locator(".add-quote").click()
-    _select(_sentence(pg, FOOTNOTE), FOOTNOTE)
+    _select(pg, _sentence(pg, FOOTNOTE), FOOTNOTE)
     form.locator(".extra-quote .use-selection").click()
     assert form.locator(".extra-quote-text").input_value() == FOOTNOTE
     form.locator(".extra-footnote").fill("7")
@@ -171,4 +164,28 @@ def test_speech_act_with_two_quotes_and_a_footnote(page, tree):
         rows = [r for r in g.query("018", state="KAZ").dicts() if r["account"] == str(ACK)]
     assert {r["use"] for r in rows} == {str(USE)}
     assert {r["quote"] for r in rows} == {QUOTE, FOOTNOTE}
+    assert errors == []
+
+
+def test_edit_form_adds_fields_and_a_quote_before_accepting(page, tree):
+    pg, errors = page
+    statements = tree[0] / "graph_data/statements" / f"{SLUG}.ttl"
+    item = pg.locator(".item.candidate", has=pg.locator(".head b", has_text="MeetingParticipation")).filter(
+        has=pg.locator("mark", has_text="Fourteenth Meeting of States Parties")).first
+    iri = URIRef(item.get_attribute("data-iri"))
+    item.locator(".head").click()
+    pg.keyboard.press("e")
+    editor = item.locator(".editor")
+    editor.locator(":scope > .more-fields").select_option("mk:madeStatement")
+    editor.locator(':scope > .new-fields > .field[data-field="mk:madeStatement"] select').select_option("false")
+    editor.locator(".add-quote").click()
+    remark = "It did not make any formal remarks at these meetings."
+    editor.locator(".extra-quote-text").fill(remark)
+    item.locator(".accept-btn").click()
+    pg.wait_for_function("""i => { const n = document.querySelector(`.item[data-iri="${i}"]`);
+        return n.classList.contains('accepted') || n.querySelector('.problem'); }""", arg=str(iri))
+    assert item.locator(".problem").count() == 0, item.locator(".problems").inner_text()
+    written = RdfGraph().parse(statements)
+    assert (iri, MK.madeStatement, Literal(False)) in written
+    assert remark in {str(written.value(ev, MK.quote)) for ev in written.objects(iri, MK.evidence)}
     assert errors == []
