@@ -169,11 +169,19 @@ def _ev_key(q: dict) -> tuple:
 def amendments(candidate: dict, curated: dict) -> tuple[dict, dict, list[dict]] | str:
     """What the edit form must do to a candidate so that accepting it gives the curated statement: changed
     values, added fields and values, added quotes; or why it cannot (the form adds and changes, never removes)."""
-    edits, add = {}, {}
+    edits, add, requote = {}, {}, None
     cand_q = [_ev_key(q) for q in [candidate["first"], *candidate["quotes"]]]
     cur_q = {_ev_key(q): q for q in [curated["first"], *curated["quotes"]]}
     if not set(cand_q) <= set(cur_q):
-        return "its quote is not one of the curated statement's"
+        # the edit form changes a lone quote into a passage of it: the curated quote the candidate's holds
+        had = candidate["first"]
+        first = next((q for q in cur_q.values() if q["quote"] in had["quote"]), None)
+        if candidate["quotes"] or first is None or any(k in had and had[k] != first.get(k)
+                                                       for k in ("footnote", "missingFootnote")):
+            return "its quote is not one of the curated statement's, and the edit form cannot make it one"
+        requote = {"quote": first["quote"], **{k: first[k] for k in ("footnote", "missingFootnote")
+                                                 if k in first and k not in had}}
+        cand_q = [_ev_key(first)]
     for key, value in curated["values"].items():
         have = candidate["values"].get(key)
         want = value if isinstance(value, list) else [value]
@@ -189,20 +197,28 @@ def amendments(candidate: dict, curated: dict) -> tuple[dict, dict, list[dict]] 
     extra = sorted(set(candidate["values"]) - set(curated["values"]))
     if extra:
         return f"{', '.join(extra)}: the candidate says what the curated statement does not"
-    return edits, add, [q for k, q in cur_q.items() if k not in cand_q]
+    return edits, add, [q for k, q in cur_q.items() if k not in cand_q], requote
 
 
-def accept(page, tally: Tally, iri: str, amend: tuple[dict, dict, list[dict]], spec: dict, kinds: dict) -> bool:
+def accept(page, tally: Tally, iri: str, amend: tuple, spec: dict, kinds: dict) -> bool:
     item = page.locator(f'.item[data-iri="{iri}"]')
     start = time.perf_counter()
     counts = Counter({"clicks": 1})
     item.locator(".head").click()  # focus it (a curator would press j until it is current)
-    edits, add, quotes = amend
+    edits, add, quotes, requote = amend
     keys = 0
-    if edits or add or quotes:
+    if edits or add or quotes or requote:
         page.keyboard.press("e")
         keys += 1
         editor = item.locator(".editor")
+        if requote:  # select the passage in the sentence, then "Use the selected text"; footnotes typed
+            select(item.locator("xpath=ancestor::li[contains(@class, 'sentence')]"), requote["quote"])
+            editor.locator(".edit-quote-row .use-selection").click()
+            counts["clicks"] += 2
+            for key, cls in (("footnote", ".edit-footnote"), ("missingFootnote", ".edit-missing")):
+                if key in requote:
+                    editor.locator(cls).fill(requote[key])
+                    counts["fields"] += 1
         for key, value in edits.items():
             widget = editor.locator(f':scope > .field[data-field="{key}"] [data-key="{key}"]').first
             if widget.evaluate("n => n.tagName") == "SELECT":
@@ -240,15 +256,20 @@ def reject(page, tally: Tally, iri: str, reason: str) -> None:
     tally.seconds["reject"].append(time.perf_counter() - start)
 
 
+def select(sentence, text: str) -> None:
+    """Select `text` in the sentence's text, as a curator's mouse would (one drag)."""
+    sentence.locator(".sentence-text").evaluate(
+        """(node, text) => { const t = node.firstChild; const i = t.data.indexOf(text);
+             const r = document.createRange(); r.setStart(t, i); r.setEnd(t, i + text.length);
+             const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); }""", text)
+
+
 def make(page, tally: Tally, body: dict, kinds: dict, text: str) -> bool:
     """A new statement on the sentence of its first quote, through the form, from its form body."""
     sentence = page.locator(f'.sentence[data-start="{body["start"]}"]')
     start = time.perf_counter()
     sentence.locator(".badge").click()
-    sentence.locator(".sentence-text").evaluate(
-        """(node, text) => { const t = node.firstChild; const i = t.data.indexOf(text);
-             const r = document.createRange(); r.setStart(t, i); r.setEnd(t, i + text.length);
-             const s = window.getSelection(); s.removeAllRanges(); s.addRange(r); }""", body["quote"])
+    select(sentence, body["quote"])
     page.keyboard.press("s")
     form = sentence.locator(".new-form")
     form.locator(".new-kind-select").select_option(body["kind"])

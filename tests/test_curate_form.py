@@ -102,5 +102,14 @@ def test_the_edit_form_completes_a_candidate(stripped):
     assert len(quotes) == 2 and remark in quotes
     with pytest.raises(review.Invalid, match="not found in the source"):
         compose.amend(project, f, new, cand, {}, [{"quote": "It made a formal statement at these meetings."}])
+    # its own quote narrowed to the passage the curator selects; the others stay
+    as_drafted = review.curated_form(drafted, cand)
+    drafted_quote = str(as_drafted.value(as_drafted.value(cand, MK.evidence), MK.quote))
+    passage = "attending as an observer the Mine Ban Treaty Second Review Conference in November–December 2009"
+    assert passage in drafted_quote and passage != drafted_quote
+    compose.amend(project, f, as_drafted, cand, {}, [{"quote": remark}], {"quote": passage})
+    assert {str(as_drafted.value(ev, MK.quote)) for ev in as_drafted.objects(cand, MK.evidence)} == {passage, remark}
+    with pytest.raises(MinekgError, match="its quote can be changed only when it has one"):
+        compose.amend(project, f, as_drafted, cand, {}, [], {"quote": passage})
     with pytest.raises(MinekgError, match="mk:voteValue: not a field of mk:MeetingParticipation"):
         compose.amend(project, f, new, cand, {"mk:voteValue": "mk:InFavour"}, [])

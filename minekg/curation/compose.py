@@ -214,16 +214,33 @@ def _fill(g: Graph, iri: URIRef, kind: str, values: dict, ctx: dict, *, content:
         raise review.Invalid([review.Problem(shorten(str(iri)), f"{k}: required for {kind}") for k in missing])
 
 
-def amend(project: Project, f: review.Files, g: Graph, iri: URIRef, add: dict, quotes: list[dict]) -> None:
-    """What the edit form adds to a candidate being accepted: fields it lacks (or further values) and
+def amend(project: Project, f: review.Files, g: Graph, iri: URIRef, add: dict, quotes: list[dict],
+          quote: dict | None = None) -> None:
+    """What the edit form adds to a candidate being accepted: fields it lacks (or further values), its quote
+    changed (a passage of its sentence the curator selects instead; footnote numbers set where given) and
     further quotes, with the new-statement form's widgets and checks."""
-    if not add and not quotes:
+    if not add and not quotes and not quote:
         return
     kind = shorten(str(g.value(iri, RDF.type)))
     add_values(g, iri, kind, add, {"project": project, "doc": f.doc, "iri": iri, "taken": review.curated(f)})
     text = read_text(f.source, project.rel(f.source))
+    if quote:
+        _requote(g, iri, f.doc, text, quote)
     for entry in quotes:
         structured.add_evidence(g, iri, f.doc, text, entry, shorten(str(iri)))
+
+
+def _requote(g: Graph, iri: URIRef, doc: str, text: str, quote: dict) -> None:
+    evs = list(g.objects(iri, MK.evidence))
+    if len(evs) != 1:
+        raise MinekgError(f"{shorten(str(iri))}: its quote can be changed only when it has one")
+    scratch = Graph()  # checked and built as a new quote would be, then put in place of the old one
+    structured.add_evidence(scratch, iri, doc, text, quote, shorten(str(iri)))
+    new = scratch.value(iri, MK.evidence)
+    g.set((evs[0], MK.quote, scratch.value(new, MK.quote)))
+    for p in (MK.footnote, MK.missingFootnoteNumber):
+        if scratch.value(new, p) is not None:
+            g.set((evs[0], p, scratch.value(new, p)))
 
 
 def _content(g: Graph, value, ctx: dict) -> URIRef:

@@ -2,7 +2,7 @@
 
     /curate                    the documents the release serves
     /curate/{slug}             one document, sentence by sentence, with statements and candidates
-    /curate/{slug}/accept      POST {candidate, edits, add, quotes, digest} -> graph_data/statements/FILE.ttl
+    /curate/{slug}/accept      POST {candidate, edits, add, quote, quotes, digest} -> graph_data/statements/FILE.ttl
     /curate/{slug}/reject      POST {candidate, reason, digest}    -> graph_data/drafts/SLUG.rejections.yaml
     /curate/{slug}/exclude     POST {start, reason, digest}        -> graph_data/coverage_exclusions/FILE.yaml
     /curate/{slug}/new         POST {kind, start, quote, values, footnote, missingFootnote, quotes, name, digest}
@@ -128,9 +128,11 @@ def _quotes(b: dict) -> list[dict]:
 
 async def accept(request: Request) -> Response:
     def done(p, slug, b):
-        add, quotes = dict(b.get("add") or {}), _quotes(b)
+        add, quotes, quote = dict(b.get("add") or {}), _quotes(b), b.get("quote")
+        if quote is not None and not isinstance(quote, dict):
+            raise ValueError("quote: {quote, footnote, missingFootnote}")
         return review.accept(p, slug, str(b["candidate"]), dict(b.get("edits") or {}), str(b["digest"]),
-                             amend=lambda f, g, iri: compose.amend(p, f, g, iri, add, quotes))
+                             amend=lambda f, g, iri: compose.amend(p, f, g, iri, add, quotes, quote))
     return await _write(request, done)
 
 

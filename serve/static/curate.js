@@ -122,6 +122,14 @@ function openEditor(item) {
     const w = widget(dd);
     if (w) form.append(el("div", { class: "field", "data-field": dd.dataset.key }, el("span", { text: dd.dataset.key.replace("mk:", "") }), w));
   }
+  // its quote: another passage of the sentence (selected, then "Use the selected text"), footnote numbers
+  const shown = item.querySelector(".quote mark")?.textContent || "";
+  const quote = el("input", { type: "text", class: "edit-quote", value: shown, "data-shown": shown });
+  const useSel = el("button", { type: "button", class: "use-selection", text: "Use the selected text" });
+  useSel.addEventListener("mousedown", (ev) => { const q = selectedIn(item.closest(".sentence")); if (q) quote.value = q; ev.preventDefault(); });
+  form.append(el("div", { class: "field edit-quote-row" }, el("span", { text: "quote" }), quote, useSel,
+    el("input", { type: "text", class: "edit-footnote", placeholder: "footnote number", size: "6" }),
+    el("input", { type: "text", class: "edit-missing", placeholder: "missing footnote number", size: "6" })));
   // beyond its values: fields the candidate lacks (a summary, a second scope) and further quotes
   const kind = "mk:" + item.querySelector(".head b").textContent.trim();
   if (DATA.statementKinds[kind]) {
@@ -316,6 +324,20 @@ function addQuote(form) {
   return row;
 }
 
+function editedQuote(editor) {
+  // only what the curator changed: the quote if it differs from the one shown, footnote numbers if typed
+  const q = editor.querySelector(".edit-quote");
+  if (!q) return null;
+  const out = {};
+  if (q.value !== q.dataset.shown) out.quote = q.value;
+  const fn = editor.querySelector(".edit-footnote").value.trim(), missing = editor.querySelector(".edit-missing").value.trim();
+  if (fn) out.footnote = fn;
+  if (missing) out.missingFootnote = missing;
+  if (!Object.keys(out).length) return null;
+  if (!("quote" in out)) out.quote = q.value;
+  return out;
+}
+
 function extraQuotes(form) {
   return [...form.querySelectorAll(".extra-quote")].map((row) => ({
     quote: row.querySelector(".extra-quote-text").value, footnote: row.querySelector(".extra-footnote").value.trim(),
@@ -383,7 +405,8 @@ async function accept(item) {
   status("checking (build, validation, coverage)…");
   const editor = item.querySelector(".editor");
   const { status: code, answer } = await post("accept", { candidate: item.dataset.iri, edits: edits(item),
-    add: editor ? newValues(editor) : {}, quotes: editor ? extraQuotes(editor) : [], digest: DATA.digests.statements });
+    add: editor ? newValues(editor) : {}, quote: editor ? editedQuote(editor) : null,
+    quotes: editor ? extraQuotes(editor) : [], digest: DATA.digests.statements });
   if (code !== 200) { showFailure(item, code, answer); return; }
   DATA.digests.statements = answer.digest;
   finish(item, "accepted");
