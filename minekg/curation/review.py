@@ -16,6 +16,7 @@ import re
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -381,13 +382,17 @@ def header(f: Files) -> str:
             "comments are not kept.")
 
 
-def accept(project: Project, slug: str, iri: str, edits: dict, expected: str) -> dict:
+def accept(project: Project, slug: str, iri: str, edits: dict, expected: str,
+           amend: Callable[[Files, Graph, URIRef], None] | None = None) -> dict:
+    """`amend` adds what the edit form adds beyond changed values (fields, quotes: compose.amend)."""
     f = files(project, slug)
     with _LOCK:
         _check_fresh(f.statements, expected, project)
         cand = candidates(f)
         new = curated_form(cand, URIRef(iri))
         apply_edits(new, URIRef(iri), edits)
+        if amend is not None:
+            amend(f, new, URIRef(iri))
         problems = _proposals(cand, new)
         if problems:
             raise Invalid(problems)
