@@ -284,6 +284,30 @@ def statements_graph(rows: list[Row]) -> Graph:
     return g
 
 
+def row_evidence(g: Graph, ev: URIRef, table: URIRef, line: int, urls: tuple[str, ...]) -> URIRef:
+    """The evidence node of a reference table's row: the table, the row's line and the sources it lists."""
+    g.add((ev, RDF.type, MK.Evidence))
+    g.add((ev, MK.source, table))
+    g.add((ev, MK.row, Literal(line)))
+    for url in urls:
+        g.add((ev, MK.sourceUrl, Literal(url)))
+    return ev
+
+
+def describe_table(g: Graph, doc: URIRef, title: str, description: str, file: str, data: bytes,
+                   media: str = "text/csv") -> None:
+    """A reference table's document node: compiled by the project's contributors, its file and checksum."""
+    g.add((doc, RDF.type, MK.ReferenceTable))
+    g.add((doc, DCTERMS.title, Literal(title, lang="en")))
+    g.add((doc, DCTERMS.description, Literal(description, lang="en")))
+    g.add((doc, DCTERMS.publisher, AG[COMPILER]))
+    g.add((doc, DCTERMS.creator, AG[COMPILER]))
+    g.add((doc, DCTERMS["format"], Literal(media)))
+    g.add((doc, MK.unknown, DCTERMS.date))  # no table says when it was compiled
+    g.add((doc, MK.sourceFile, Literal(file)))
+    g.add((doc, MK.sha256, Literal(hashlib.sha256(data).hexdigest())))
+
+
 def _attributed(g: Graph, stmt: URIRef, row: Row, ev: URIRef) -> None:
     g.add((stmt, MK.instrument, INSTR.mbt))
     g.add((stmt, MK.actor, ST[row.iso3]))
@@ -296,13 +320,8 @@ def _attributed(g: Graph, stmt: URIRef, row: Row, ev: URIRef) -> None:
 
 def _add_row(g: Graph, row: Row) -> None:
     code, cells = row.iso3, row.cells
-    ev = EV[f"{SLUG}-row-{row.line}"]
-    g.add((ev, RDF.type, MK.Evidence))
-    g.add((ev, MK.source, DOC[DOC_SLUG]))
-    g.add((ev, MK.row, Literal(row.line)))
     # A row may list no source (two never-joined states; their note says why): then no mk:sourceUrl.
-    for url in row.urls:
-        g.add((ev, MK.sourceUrl, Literal(url)))
+    ev = row_evidence(g, EV[f"{SLUG}-row-{row.line}"], DOC[DOC_SLUG], row.line, row.urls)
     for column, slug, kind in _ACTION_CELLS:
         value = cells[column]
         if not value:
@@ -327,15 +346,7 @@ def description_graph(data: bytes, rows: list[Row], lines: int) -> Graph:
     """The register's document node: what it is, who compiled it, its file and checksum, its sources."""
     g = Graph()
     doc, compiler = DOC[DOC_SLUG], AG[COMPILER]
-    g.add((doc, RDF.type, MK.ReferenceTable))
-    g.add((doc, DCTERMS.title, Literal(f"Mine Ban Treaty status of {lines} states", lang="en")))
-    g.add((doc, DCTERMS.description, Literal(DESCRIPTION, lang="en")))
-    g.add((doc, DCTERMS.publisher, compiler))
-    g.add((doc, DCTERMS.creator, compiler))
-    g.add((doc, DCTERMS["format"], Literal("text/csv")))
-    g.add((doc, MK.unknown, DCTERMS.date))  # the table does not say when it was compiled
-    g.add((doc, MK.sourceFile, Literal(SOURCE_FILE)))
-    g.add((doc, MK.sha256, Literal(hashlib.sha256(data).hexdigest())))
+    describe_table(g, doc, f"Mine Ban Treaty status of {lines} states", DESCRIPTION, SOURCE_FILE, data)
     for url in {u for r in rows for u in r.urls}:
         g.add((doc, DCTERMS.source, Literal(url)))
     g.add((compiler, RDF.type, MK.Organisation))
