@@ -258,6 +258,7 @@ from .curation.check_cli import check_command  # noqa: E402
 from .curation.intake_cli import add_source_command  # noqa: E402
 from .export import export_command  # noqa: E402
 from .map_cli import map_command  # noqa: E402
+from .meetings_cli import import_meetings_command  # noqa: E402
 from .push import push_command  # noqa: E402
 from .register_cli import import_register_command, import_treaty_status_command  # noqa: E402
 from .serve import cli as serve_cli  # noqa: E402
@@ -267,6 +268,7 @@ main.add_command(export_command)
 main.add_command(push_command)
 main.add_command(import_register_command)
 main.add_command(import_treaty_status_command)
+main.add_command(import_meetings_command)
 main.add_command(serve_cli.serve)
 main.add_command(viz_command)
 main.add_command(map_command)
