@@ -7,121 +7,52 @@ JSON-LD, RDF/XML. JSON, CSV, Turtle, JSON-LD and N-Triples come from minekg.resu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Literal, URIRef
 
-from ..errors import MinekgError
+from .. import formats as registry
 from ..oxi import nt_term
 from ..results import render
 from ..stores import Result
 
-
-@dataclass(frozen=True)
-class MediaType:
-    name: str  # the short name accepted by ?format= (json, xml, csv, tsv, turtle, ...)
-    mime: str
-    aliases: tuple[str, ...] = ()  # other media types clients send for the same thing
-
-
-SELECT_TYPES = (
-    MediaType("json", "application/sparql-results+json", ("application/json",)),
-    MediaType("xml", "application/sparql-results+xml", ("application/xml", "text/xml")),
-    MediaType("csv", "text/csv"),
-    MediaType("tsv", "text/tab-separated-values"),
-)
-GRAPH_TYPES = (
-    MediaType("turtle", "text/turtle", ("application/x-turtle",)),
-    MediaType("ntriples", "application/n-triples", ("text/plain",)),
-    MediaType("jsonld", "application/ld+json", ("application/json",)),
-    MediaType("rdfxml", "application/rdf+xml", ("application/xml", "text/xml")),
-)
-FORMAT_NAMES = {t.name for t in SELECT_TYPES + GRAPH_TYPES} | {"ttl", "nt", "rdf"}
-_SHORT = {"ttl": "turtle", "nt": "ntriples", "rdf": "rdfxml"}
+# The endpoint's formats and their order of preference come from the registry (minekg/formats.py).
+MediaType = registry.Format
+SELECT_TYPES = registry.of_kind("results")
+GRAPH_TYPES = registry.of_kind("graph")
+NotAcceptable = registry.NotAcceptable
+candidates_for = registry.for_form
 
 
-class NotAcceptable(MinekgError):
-    """No representation the client accepts (HTTP 406) or an unknown ?format= (HTTP 400)."""
-
-    def __init__(self, message: str, status: int = 406) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def parse_accept(header: str | None) -> list[tuple[str, float]]:
-    """Media ranges of an Accept header with their q-values, best first (stable for equal q)."""
-    if not header or not header.strip():
-        return [("*/*", 1.0)]
-    ranges = []
-    for i, part in enumerate(header.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        mime = fields[0].lower()
-        if not mime:
-            continue
-        q = 1.0
-        for f in fields[1:]:
-            key, _, value = f.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(value)))
-                except ValueError:
-                    q = 0.0
-        ranges.append((i, mime, q))
-    ranges.sort(key=lambda r: (-r[2], r[0]))
-    return [(mime, q) for _, mime, q in ranges]
-
-
-def _matches(mime_range: str, t: MediaType) -> bool:
-    if mime_range == "*/*":
-        return True
-    if mime_range.endswith("/*"):
-        return t.mime.startswith(mime_range[:-1])
-    return mime_range == t.mime or mime_range in t.aliases
+def _by_name(fmt: str) -> MediaType:
+    """The format ?format= names, if the endpoint serves it (400 otherwise)."""
+    f = registry.find(fmt)
+    if f is None or f.kind not in ("results", "graph"):
+        raise NotAcceptable(
+            f"unknown format {fmt!r} (one of {', '.join(t.name for t in SELECT_TYPES)} for SELECT/ASK; "
+            f"{', '.join(t.name for t in GRAPH_TYPES)} for CONSTRUCT/DESCRIBE)",
+            400,
+        )
+    return f
 
 
 def negotiate(candidates: tuple[MediaType, ...], accept: str | None, fmt: str | None) -> MediaType:
     """The media type to answer with: ?format= wins, else the best Accept match, else 406."""
-    if fmt:
-        name = _SHORT.get(fmt.lower(), fmt.lower())
-        if name not in FORMAT_NAMES:
-            raise NotAcceptable(
-                f"unknown format {fmt!r} (one of json, xml, csv, tsv for SELECT/ASK; "
-                "turtle, ntriples, jsonld, rdfxml for CONSTRUCT/DESCRIBE)",
-                400,
-            )
-        for t in candidates:
-            if t.name == name:
-                return t
+    if not fmt:
+        return registry.negotiate(candidates, accept)
+    chosen = _by_name(fmt)
+    if chosen not in candidates:
         kinds = ", ".join(t.name for t in candidates)
         raise NotAcceptable(f"format {fmt!r} does not fit this query's results (one of {kinds})", 400)
-    for mime_range, q in parse_accept(accept):
-        if q <= 0:
-            continue
-        for t in candidates:
-            if _matches(mime_range, t):
-                return t
-    offered = ", ".join(t.mime for t in candidates)
-    raise NotAcceptable(f"none of the accepted media types ({accept}) can be produced; this query offers {offered}")
+    return chosen
 
 
 def acceptable_at_all(accept: str | None, fmt: str | None) -> None:
     """Fail early (before running a query) when neither result family could satisfy the client."""
-    errors = []
-    for family in (SELECT_TYPES, GRAPH_TYPES):
-        try:
-            negotiate(family, accept, fmt)
-            return
-        except NotAcceptable as e:
-            errors.append(e)
-    if fmt and _SHORT.get(fmt.lower(), fmt.lower()) not in FORMAT_NAMES:
-        raise errors[0]
-    offered = ", ".join(t.mime for t in SELECT_TYPES + GRAPH_TYPES)
-    raise NotAcceptable(f"none of the accepted media types ({accept}) can be produced (offered: {offered})")
-
-
-def candidates_for(form: str) -> tuple[MediaType, ...]:
-    return SELECT_TYPES if form in ("SELECT", "ASK") else GRAPH_TYPES
+    if fmt:
+        _by_name(fmt)
+        return
+    registry.negotiate(SELECT_TYPES + GRAPH_TYPES, accept)
 
 
 def serialize(result: Result, media: MediaType) -> bytes:

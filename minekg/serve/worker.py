@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import guard
-from ..errors import MinekgError
-from ..stores import OxigraphStore, TooManyRows
+from ..errors import MinekgError, OutOfMemory, QueryFailure
+from ..stores import OxigraphStore
 from . import formats
 
 
@@ -52,17 +52,17 @@ def answer(store: OxigraphStore, req: Request) -> Reply:
             guard.inspect(req.text)
         result = store.query(req.text, max_rows=req.max_rows)
         media = formats.negotiate(formats.candidates_for(result.form), req.accept, req.fmt)
-        return Reply(200, f"{media.mime}; charset=utf-8", formats.serialize(result, media))
-    except formats.NotAcceptable as e:
-        return Reply.error(e.status, str(e))
-    except TooManyRows as e:
-        return Reply.error(422, str(e))
-    except guard.QueryRefused as e:
-        return Reply.error(e.status, str(e))
-    except MinekgError as e:
-        return Reply.error(400, str(e))
+        return Reply(200, f"{media.media_type}; charset=utf-8", formats.serialize(result, media))
     except MemoryError:
-        return Reply.error(422, "the query needs more memory than a query worker may use; narrow it")
+        return failed(OutOfMemory("the query needs more memory than a query worker may use; narrow it"))
+    except MinekgError as e:
+        return failed(e)
+
+
+def failed(e: MinekgError) -> Reply:
+    """The reply for a failure: its own HTTP status if it is a typed QueryFailure, else 400 (the query or
+    its parameters are at fault)."""
+    return Reply.error(e.status if isinstance(e, QueryFailure) else 400, str(e))
 
 
 def capped(reply: Reply, max_bytes: int) -> Reply:
