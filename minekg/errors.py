@@ -9,6 +9,12 @@ class MinekgError(Exception):
         self.code = code
 
 
+def first_line(e: BaseException) -> str:
+    """An exception's message on one line (its first), or its type's name when it has none."""
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
+
+
 class QueryFailure(MinekgError):
     """A query that could not be answered. Each kind carries the HTTP status the server answers with, so
     the status is decided where the failure happens and never read back from the message."""

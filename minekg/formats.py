@@ -188,3 +188,18 @@ def acceptable(offered: Iterable[Format], accept: str | None) -> bool:
     except NotAcceptable:
         return False
     return True
+
+
+# ------------------------------------------------------------------ documentation
+
+_SERVED_AS = {"results": "SELECT/ASK", "graph": "CONSTRUCT/DESCRIBE, /data/, Graph Store"}
+
+
+def served_table() -> str:
+    """The endpoint's formats as the Markdown table in docs/serve.md (a test keeps the two the same)."""
+    rows = ["| name (`?format=`) | answers | media type | also accepted | file |", "|---|---|---|---|---|"]
+    for f in of_kind("results", "graph"):
+        names = ", ".join(f"`{n}`" for n in (f.name, *f.names))
+        aliases = ", ".join(f"`{a}`" for a in f.aliases) or "—"
+        rows.append(f"| {names} | {_SERVED_AS[f.kind]} | `{f.media_type}` | {aliases} | `.{f.extension}` |")
+    return "\n".join(rows) + "\n"

@@ -10,7 +10,7 @@ import urllib.error
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .errors import QueryFailure, UpstreamRejected, UpstreamTimedOut, UpstreamUnavailable
+from .errors import QueryFailure, UpstreamRejected, UpstreamTimedOut, UpstreamUnavailable, first_line
 
 
 def status_error(code: int, message: str) -> QueryFailure:
@@ -34,11 +34,6 @@ def _body(e: urllib.error.HTTPError) -> bytes:
         return b""
 
 
-def _first_line(e: BaseException) -> str:
-    text = str(e).strip()
-    return text.splitlines()[0] if text else type(e).__name__
-
-
 @contextmanager
 def http_errors(shown: str, timeout: float, method: str | None = None, missing_ok: bool = False) -> Iterator[None]:
     """Run an HTTP exchange with `shown`; its failures leave as one-line typed errors. `method` is named in
@@ -57,4 +52,4 @@ def http_errors(shown: str, timeout: float, method: str | None = None, missing_o
     except TimeoutError:
         raise UpstreamTimedOut(f"endpoint {shown}: timed out after {timeout:g} s") from None
     except (ConnectionError, OSError) as e:
-        raise UpstreamUnavailable(f"endpoint {shown}: connection failed ({_first_line(e)})") from None
+        raise UpstreamUnavailable(f"endpoint {shown}: connection failed ({first_line(e)})") from None

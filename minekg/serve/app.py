@@ -253,9 +253,10 @@ def _state(request: Request) -> State:
 def _wants_html(request: Request) -> bool:
     """An error as an HTML page only for a client that prefers HTML to text (a browser); else one line."""
     offered = (registry.get("text"), registry.get("html"))
-    return registry.acceptable(offered, request.headers.get("accept")) and (
-        registry.negotiate(offered, request.headers.get("accept")).kind == "page"
-    )
+    try:
+        return registry.negotiate(offered, request.headers.get("accept")).kind == "page"
+    except registry.NotAcceptable:
+        return False  # a client that takes neither still gets the one line
 
 
 def error_response(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:

@@ -1,18 +1,15 @@
-"""Media types of the SPARQL protocol endpoint: content negotiation and serialising a Result.
+"""Media types of the SPARQL protocol endpoint: ?format= and content negotiation over the registry's
+formats (minekg/formats.py), and serialising a Result of rdflib terms.
 
 SELECT/ASK: SPARQL 1.1 JSON (default), XML, CSV, TSV. CONSTRUCT/DESCRIBE: Turtle (default), N-Triples,
-JSON-LD, RDF/XML. JSON, CSV, Turtle, JSON-LD and N-Triples come from minekg.results, so the endpoint and
-`minekg query` write the same bytes; SPARQL XML, spec TSV and RDF/XML exist only here.
+JSON-LD, RDF/XML. On the embedded store the query worker writes SELECT/ASK answers in JSON, XML and TSV
+with pyoxigraph (minekg/serve/native.py); CSV and the graph formats come from minekg.results, so the
+endpoint and `minekg query` write the same bytes for them.
 """
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
-
-from rdflib import BNode, Literal, URIRef
-
 from .. import formats as registry
-from ..oxi import nt_term
 from ..results import render
 from ..stores import Result
 
@@ -56,54 +53,14 @@ def acceptable_at_all(accept: str | None, fmt: str | None) -> None:
 
 
 def serialize(result: Result, media: MediaType) -> bytes:
-    if media.name == "xml":
-        return sparql_xml(result).encode("utf-8")
-    if media.name == "tsv":
-        return sparql_tsv(result).encode("utf-8")
+    """A Result of rdflib terms (an endpoint behind the server, the service description) in `media`. SPARQL
+    XML and TSV are pyoxigraph's, read from minekg.results' JSON: no results format is written by hand."""
+    if media.name in ("xml", "tsv"):
+        import pyoxigraph as ox
+
+        parsed = ox.parse_query_results(render(result, "json").encode("utf-8"), ox.QueryResultsFormat.JSON)
+        return parsed.serialize(format=registry.oxigraph_format(media))
     if media.name == "rdfxml":
         assert result.graph is not None
-        return result.graph.serialize(format="xml").encode("utf-8")
+        return result.graph.serialize(format=media.rdflib).encode("utf-8")
     return render(result, media.name).encode("utf-8")
-
-
-def sparql_xml(result: Result) -> str:
-    """SPARQL Query Results XML Format (W3C Recommendation, 2013)."""
-    out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n  <head>\n']
-    out += [f"    <variable name={quoteattr(v)}/>\n" for v in result.variables]
-    out.append("  </head>\n")
-    if result.form == "ASK":
-        out.append(f"  <boolean>{'true' if result.boolean else 'false'}</boolean>\n</sparql>\n")
-        return "".join(out)
-    out.append("  <results>\n")
-    for row in result.rows:
-        out.append("    <result>\n")
-        for v, t in zip(result.variables, row, strict=True):
-            if t is None:
-                continue
-            out.append(f"      <binding name={quoteattr(v)}>{_xml_term(t)}</binding>\n")
-        out.append("    </result>\n")
-    out.append("  </results>\n</sparql>\n")
-    return "".join(out)
-
-
-def _xml_term(t) -> str:
-    if isinstance(t, URIRef):
-        return f"<uri>{escape(str(t))}</uri>"
-    if isinstance(t, BNode):
-        return f"<bnode>{escape(str(t))}</bnode>"
-    assert isinstance(t, Literal)
-    if t.language:
-        return f"<literal xml:lang={quoteattr(t.language)}>{escape(str(t))}</literal>"
-    if t.datatype is not None:
-        return f"<literal datatype={quoteattr(str(t.datatype))}>{escape(str(t))}</literal>"
-    return f"<literal>{escape(str(t))}</literal>"
-
-
-def sparql_tsv(result: Result) -> str:
-    """SPARQL 1.1 TSV: a header of ?variables, then every term in its Turtle/N-Triples form."""
-    if result.form == "ASK":
-        return "?_askResult\n" + ("true" if result.boolean else "false") + "\n"
-    lines = ["\t".join(f"?{v}" for v in result.variables)]
-    for row in result.rows:
-        lines.append("\t".join("" if t is None else nt_term(t) for t in row))
-    return "\n".join(lines) + "\n"
