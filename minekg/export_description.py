@@ -11,7 +11,6 @@ relative IRIs (<minekg.ttl>), so the description stays true wherever the folder 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from . import formats as registry
+from . import isodates
 from .build import ONTOLOGY_GRAPH, _superclasses
 from .export_markings import Profile, Quad
 from .export_rdf import turtle
@@ -36,7 +36,6 @@ DESCRIPTION_PREFIXES = {**PREFIXES, "dcat": str(DCAT), "void": str(VOID), "spdx"
                         "foaf": str(FOAF)}
 RDF_SUFFIXES = {"." + f.extension for f in registry.of_kind("graph", "dataset")}
 EXAMPLE_KINDS = (MK.TreatyAction, MK.Allegation, MK.Denial, MK.StockpileFigure, MK.MineUse)
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def media_type(name: str) -> str:
@@ -56,7 +55,7 @@ def latest_source_date(quads: Iterable[Quad]) -> Literal | None:
     document_types = {c for c, ups in _superclasses(onto).items() if MK.SourceDocument in ups}
     documents = {s for s, p, o, _g in quads if p == RDF.type and o in document_types}
     dates = [o for s, p, o, _g in quads if s in documents and p in (MK.lastUpdated, DCTERMS.date)
-             and isinstance(o, Literal) and _DATE.match(str(o))]
+             and isinstance(o, Literal) and isodates.datatype(str(o)) is not None]
     if not dates:
         return None
     # Partial dates are compared by their first day, a more precise date winning a tie; never completed.
