@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from . import __version__, atomic, export_csv, export_description, export_jsonld, export_rdf, oxi
+from . import formats as registry
 from .errors import MinekgError
 from .export_markings import (
     DEFAULT_PROFILE,
@@ -53,8 +54,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("jsonld", "minekg.jsonld", "JSON-LD framed per statement, with context.jsonld"),
     Format("csv", "README.md", "CSV, one table per statement kind in tables/, with README.md"),
 )}
-ALIASES = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "rdf": "rdfxml", "xml": "rdfxml",
-           "json-ld": "jsonld", "n-triples": "ntriples", "n-quads": "nquads", "rdf/xml": "rdfxml"}
+# Other names come from the registry (minekg/formats.py: ttl, nt, nq, n-triples, json-ld, rdf/xml, ...);
+# for a whole dataset `xml` can only mean RDF/XML (for query results it means SPARQL XML).
+ALIASES = {"xml": "rdfxml"}
 
 
 @dataclass
@@ -69,10 +71,10 @@ class ExportReport:
 
 def find_format(name: str) -> Format:
     key = name.strip().lower()
-    key = ALIASES.get(key, key)
-    if key not in FORMATS:
+    known = registry.find(ALIASES.get(key, key))
+    if known is None or known.name not in FORMATS:
         raise MinekgError(f"unknown format {name!r} (one of: {', '.join(FORMATS)})")
-    return FORMATS[key]
+    return FORMATS[known.name]
 
 
 def export_folder(project: Project) -> Path:

@@ -12,7 +12,6 @@ same table changes nothing.
 from __future__ import annotations
 
 import csv
-import datetime
 import functools
 import hashlib
 import io
@@ -25,7 +24,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from . import atomic, states
+from . import atomic, isodates, states
 from .curation import canonical
 from .errors import MinekgError
 from .loading import read_text
@@ -57,7 +56,6 @@ _ACTION_CELLS = (("signed", "signature", "Signature"), ("ratified_or_acceded", N
                  ("entry_into_force", "entry-into-force", "EntryIntoForce"),
                  ("withdrawal_notified", "withdrawal-notification", "WithdrawalNotification"),
                  ("withdrawal_effective", "withdrawal-effect", "WithdrawalEffect"))
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CODE = re.compile(r"^[A-Z]{3}$")
 # A row's sources: http(s) URLs, or github:OWNER/REPO@COMMIT:PATH references with an optional "(what it is)".
 # Nothing else (javascript:, data:, =HYPERLINK(...)) reaches mk:sourceUrl and the export's source_url column.
@@ -132,13 +130,8 @@ def _records(text: str):
 
 
 def _check_date(column: str, value: str) -> str | None:
-    if not _DATE.match(value):
-        return f"{column}: {value!r} is not a date (YYYY-MM-DD)"
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        return f"{column}: {value!r} is not a real calendar date"
-    return None
+    problem = isodates.full_date_problem(value)
+    return None if problem is None else f"{column}: {value!r} {problem}"
 
 
 def parse(text: str, shown: str, territories: frozenset[str] = frozenset(),

@@ -9,7 +9,6 @@ beside it with its own checksum. Nothing is written unless everything checks.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import re
@@ -20,7 +19,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from .. import atomic, states
+from .. import atomic, isodates, states
 from ..errors import MinekgError
 from ..loading import parse_turtle, read_bytes, read_text
 from ..namespaces import DOC, MK, PREFIXES, SCHEMA, ST, shorten
@@ -37,7 +36,6 @@ TYPES: dict[str, URIRef] = {
 }
 DESCRIPTION_FILE = "sources.ttl"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body")
 # Plain text keeps these suffixes (a reference table stays .csv, which coverage and the register read as a
 # table); any other plain text is stored as .txt.
@@ -167,19 +165,10 @@ def date_literal(value: str) -> Literal | None:
     """The date at the precision given (xsd:gYear, xsd:gYearMonth, xsd:date); None for "unknown"."""
     if value == "unknown":
         return None
-    m = DATE.match(value)
-    try:
-        if m is None:
-            raise ValueError
-        year, month, day = m.group(1), m.group(2), m.group(3)
-        dt.date(int(year), int(month or 1), int(day or 1))
-    except ValueError:
-        raise MinekgError(f"--date {value}: not a date (YYYY, YYYY-MM or YYYY-MM-DD, or unknown)") from None
-    if day:
-        return Literal(value, datatype=XSD.date)
-    if month:
-        return Literal(value, datatype=XSD.gYearMonth)
-    return Literal(value, datatype=XSD.gYear)
+    datatype = isodates.datatype(value)
+    if datatype is None:
+        raise MinekgError(f"--date {value}: not a date (YYYY, YYYY-MM or YYYY-MM-DD, or unknown)")
+    return Literal(value, datatype=datatype)
 
 
 def _expand(value: str) -> URIRef:

@@ -24,7 +24,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from .. import atomic, coverage, evidence
+from .. import atomic, coverage, evidence, isodates
 from ..errors import MinekgError
 from ..loading import parse_turtle, read_text
 from ..namespaces import DOC, ID, MK, expand, shorten
@@ -38,8 +38,6 @@ NEW_KINDS = {  # kinds a curator may create on purpose, and the namespace of eac
     "mk:GovernmentBody": "agent", "mk:Organisation": "agent", "mk:NonStateArmedGroup": "agent",
     "mk:Person": "person", "mk:Place": "place", "mk:TreatyMeeting": "meeting", "mk:MineType": "minetype",
 }
-DATES = [(re.compile(r"\d{4}-\d{2}-\d{2}"), XSD.date), (re.compile(r"\d{4}-\d{2}"), XSD.gYearMonth),
-         (re.compile(r"\d{4}"), XSD.gYear)]
 _LOCK = threading.Lock()  # one write at a time: compare-then-write must not interleave
 
 
@@ -328,7 +326,7 @@ def _term(value: str, old: Node) -> Node:
     value = value.strip()
     if isinstance(old, Literal):
         if old.datatype in (XSD.date, XSD.gYearMonth, XSD.gYear):
-            dt = next((t for rx, t in DATES if rx.fullmatch(value)), None)
+            dt = isodates.datatype(value)
             if dt is None:
                 raise MinekgError(f"{value!r}: a date is YYYY-MM-DD, YYYY-MM or YYYY (keep the source's precision)")
             return Literal(value, datatype=dt)
