@@ -40,9 +40,10 @@ def _median(fn, runs: int = RUNS) -> tuple[float, float]:
 
 def _full_validation(nq: Path) -> tuple[float, int]:
     """`minekg validate`'s engine over the whole graph: the N-Quads loaded into Oxigraph, then validated."""
-    from minekg import shacl_sparql
+    from minekg.build.validation import load_shapes
+
+    from minekg.build import shacl_sparql
     from minekg.project import Project
-    from minekg.validation import load_shapes
 
     shapes = load_shapes(Project(ROOT))
     seconds, results = _timed(lambda: shacl_sparql.validate(shacl_sparql.data_from_nquads(nq), shapes))
@@ -53,7 +54,7 @@ def _attach(cache: Path, generated: Path) -> int:
     """The generated quads added to the cached build's store (and their numbers as written); its size."""
     import pyoxigraph as ox
 
-    from minekg import shacl_sparql
+    from minekg.build import shacl_sparql
     from minekg.curation import check_cache
 
     store = ox.Store(str(cache / "store"))
@@ -72,7 +73,7 @@ def _attach(cache: Path, generated: Path) -> int:
 
 def measure(log=lambda m: None) -> dict:
     from bench.generate import generate
-    from minekg import build as building
+    from minekg.build import assemble as building
     from minekg.curation import check_cache
     from minekg.curation.check import check
     from minekg.curation.check_fast import fast_check

@@ -10,12 +10,12 @@ through the library and checks the result is the curated file again.
 
 from __future__ import annotations
 
+from minekg.rdf.namespaces import DOC, MK, S, shorten
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from minekg import coverage
+from minekg.build import coverage
 from minekg.curation import canonical, structured
-from minekg.namespaces import DOC, MK, S, shorten
 from minekg.project import Project
 
 EVIDENCE_KEYS = {MK.footnote: "footnote", MK.missingFootnoteNumber: "missingFootnote"}

@@ -38,17 +38,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from minekg.build.assemble import assemble, build
+from minekg.build.validation import validate
+from minekg.rdf.loading import read_text
+from minekg.rdf.namespaces import DOC, MK, shorten
 from rdflib import Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from minekg import coverage
-from minekg.build import assemble, build
+from minekg.build import coverage
 from minekg.curation import canonical, compose, review
 from minekg.curation import draft as draft_doc
-from minekg.loading import read_text
-from minekg.namespaces import DOC, MK, shorten
 from minekg.project import Project
-from minekg.validation import validate
 from tests.chromium import CHROMIUM, FLAGS
 from tests.seed import SEED_DATA, copy_tree, link_tree
 from tests.serve_server import ServeServer

@@ -9,10 +9,10 @@ from functools import wraps
 
 import click
 
-from . import __version__
-from .errors import MinekgError
-from .namespaces import MK
-from .project import Project
+from minekg import __version__
+from minekg.errors import MinekgError
+from minekg.project import Project
+from minekg.rdf.namespaces import MK
 
 
 def _fail(message: str, code: int) -> None:
@@ -47,7 +47,7 @@ def main() -> None:
 @handled
 def build() -> None:
     """Build the graph from ontology/ and graph_data/ into build/ (atomically)."""
-    from .build import build as run_build
+    from minekg.build.assemble import build as run_build
 
     project = Project.default()
     summary = run_build(project)
@@ -68,7 +68,7 @@ def build() -> None:
 @handled
 def validate(fmt: str, engine: str) -> None:
     """Validate: SHACL shapes plus the evidence check. Exit 0 conforms, 1 violations, 2 unusable input."""
-    from .validation import validate as run_validate
+    from minekg.build.validation import validate as run_validate
 
     report = run_validate(Project.default(), engine=engine)
     if fmt == "json":
@@ -83,8 +83,8 @@ def validate(fmt: str, engine: str) -> None:
 @handled
 def coverage_cmd(fmt: str) -> None:
     """Sentence coverage of each source document by evidence quotes, with what is not covered."""
-    from .build import assemble
-    from .coverage import coverage, table
+    from minekg.build.assemble import assemble
+    from minekg.build.coverage import coverage, table
 
     results = coverage(assemble(Project.default()))
     if fmt == "json":
@@ -106,7 +106,7 @@ def coverage_cmd(fmt: str) -> None:
 @handled
 def draft_cmd(slug: str) -> None:
     """Propose candidate statements for every sentence of doc:SLUG into graph_data/drafts/SLUG.ttl."""
-    from .curation import draft, write
+    from minekg.curation import draft, write
 
     project = Project.default()
     graph = draft(project, slug)
@@ -121,8 +121,8 @@ def draft_cmd(slug: str) -> None:
 @handled
 def carry_cmd(old: str, new: str, fmt: str) -> None:
     """Carry doc:OLD's statements forward to its next edition doc:NEW, into graph_data/drafts/NEW.ttl."""
-    from .curation import carry
-    from .curation.carry import write
+    from minekg.curation import carry
+    from minekg.curation.carry import write
 
     project = Project.default()
     report = carry(project, old, new)
@@ -138,7 +138,7 @@ def carry_cmd(old: str, new: str, fmt: str) -> None:
 @handled
 def diff_cmd(old: str, new: str, fmt: str) -> None:
     """What changed between two editions: the curated statements of doc:OLD and doc:NEW, paired."""
-    from .curation import diff
+    from minekg.curation import diff
 
     report = diff(Project.default(), old, new)
     click.echo({"json": report.to_json_text, "csv": report.to_csv, "table": report.to_table}[fmt](), nl=False)
@@ -160,7 +160,7 @@ def open_graph(project: Project, store: str, endpoint: str | None, timeout: floa
     """The Graph the store options name: an endpoint, or an embedded store over --data or build/."""
     from pathlib import Path
 
-    from .graph import Graph
+    from minekg.query.graph import Graph
 
     if data is not None and not Path(data).is_file():
         raise MinekgError(f"{data}: no such built dataset")
@@ -183,9 +183,9 @@ def query(name, params, fmt, file_, sparql, allow_service, store, endpoint, time
     """Run a named query (see `minekg queries`), a query file, or ad-hoc SPARQL."""
     from pathlib import Path
 
-    from . import guard
-    from . import queries as named
-    from .results import render
+    from minekg.query import catalogue as named
+    from minekg.query import guard
+    from minekg.query.results import render
 
     chosen = [x for x in (name, file_, sparql) if x]
     if len(chosen) != 1:
@@ -237,7 +237,7 @@ def _given_params(params: tuple[str, ...]) -> dict[str, str]:
 @handled
 def list_queries(fmt: str) -> None:
     """List the named queries with their summaries and parameters."""
-    from . import queries as named
+    from minekg.query import catalogue as named
 
     catalog = named.catalog(Project.default())
     if fmt == "json":
@@ -254,15 +254,15 @@ def list_queries(fmt: str) -> None:
 
 
 # ---- commands that live in their own modules are registered here, one line each
-from .curation.check_cli import check_command  # noqa: E402
-from .curation.intake_cli import add_source_command  # noqa: E402
-from .export import export_command  # noqa: E402
-from .map_cli import map_command  # noqa: E402
-from .meetings_cli import import_meetings_command  # noqa: E402
-from .push import push_command  # noqa: E402
-from .register_cli import import_register_command, import_treaty_status_command  # noqa: E402
-from .serve import cli as serve_cli  # noqa: E402
-from .viz_cli import viz as viz_command  # noqa: E402
+from minekg.cli import serve as serve_cli
+from minekg.cli.check import check_command
+from minekg.cli.intake import add_source_command
+from minekg.cli.map import map_command
+from minekg.cli.meetings import import_meetings_command
+from minekg.cli.register import import_register_command, import_treaty_status_command
+from minekg.cli.viz import viz as viz_command
+from minekg.release.export import export_command
+from minekg.release.push import push_command
 
 main.add_command(export_command)
 main.add_command(push_command)

@@ -17,19 +17,15 @@ from pathlib import Path
 
 import click
 
-from . import __version__, atomic, export_csv, export_description, export_jsonld, export_rdf, oxi
-from . import formats as registry
-from .errors import MinekgError
-from .export_markings import (
-    DEFAULT_PROFILE,
-    Release,
-    find_profile,
-    profiles,
-    read_nquads,
-    release,
-)
-from .namespaces import PREFIXES
-from .project import Project
+from minekg import __version__, atomic
+from minekg import formats as registry
+from minekg.errors import MinekgError
+from minekg.project import Project
+from minekg.rdf import oxi
+from minekg.rdf.namespaces import PREFIXES
+from minekg.release import description as export_description
+from minekg.release import export_csv, export_jsonld, export_rdf
+from minekg.release.markings import DEFAULT_PROFILE, Release, find_profile, profiles, read_nquads, release
 
 EXPORT_PREFIXES = {**PREFIXES, "vann": "http://purl.org/vocab/vann/", "foaf": "http://xmlns.com/foaf/0.1/"}
 DESCRIPTION = "description.ttl"
@@ -179,7 +175,7 @@ def write(files: dict[str, bytes], out: Path) -> None:
 def export(fmt: str, out: Path, profile: str = DEFAULT_PROFILE, endpoint: str | None = None,
            force: bool = False, project: Project | None = None, nquads: Path | None = None) -> ExportReport:
     """Export the built dataset (or `nquads`) in format `fmt` at release profile `profile` into `out`."""
-    from .build import load_built
+    from minekg.build.assemble import load_built
 
     chosen = find_format(fmt)
     out = Path(out)
@@ -213,7 +209,7 @@ def export(fmt: str, out: Path, profile: str = DEFAULT_PROFILE, endpoint: str | 
 def export_command(fmt: str, out: Path, profile: str, endpoint: str | None, force: bool,
                    nquads: Path | None) -> None:
     """Export the built graph for partners: data, DCAT/VoID description.ttl and SHA256SUMS."""
-    from .cli import handled  # here, not at import: cli registers this command, so it imports us
+    from minekg.cli import handled
 
     run: Callable = handled(_export_cli)
     run(fmt, out, profile, endpoint, force, nquads)

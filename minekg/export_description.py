@@ -17,13 +17,13 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from . import formats as registry
-from . import isodates
-from .build import ONTOLOGY_GRAPH, _superclasses
-from .export_markings import Profile, Quad
-from .export_rdf import turtle
-from .loading import parse_turtle
-from .namespaces import MK, PREFIXES
+from minekg import formats as registry
+from minekg.build.assemble import ONTOLOGY_GRAPH, _superclasses
+from minekg.rdf import isodates
+from minekg.rdf.loading import parse_turtle
+from minekg.rdf.namespaces import MK, PREFIXES
+from minekg.release.export_rdf import turtle
+from minekg.release.markings import Profile, Quad
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VOID = Namespace("http://rdfs.org/ns/void#")

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .errors import MinekgError, QueryFailure
+from minekg.errors import MinekgError, QueryFailure
 
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 

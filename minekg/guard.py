@@ -26,7 +26,7 @@ import sys
 import threading
 from dataclasses import dataclass
 
-from .errors import QueryFailure
+from minekg.errors import QueryFailure
 
 MAX_DEPTH = 200  # far above any real query (the catalogue's deepest is 13), far below a crash
 _PARSE_STACK = 64 * 2**20  # rdflib's parser recurses ~40 Python frames per nesting level (16 MiB is enough)

@@ -1,6 +1,6 @@
 """The Mine Ban Treaty meetings registry: a reference table of every formal meeting, imported as a source.
 
-Like the status register (minekg.register), the table is copied byte for byte to graph_data/sources/ and
+Like the status register (minekg.curation.register), the table is copied byte for byte to graph_data/sources/ and
 described with its checksum; each row becomes one meeting, identified by instrument, kind and ordinal
 (meeting:mbt-msp-14, meeting:mbt-revcon-2), never by a year a document gives. A preparatory meeting is
 identified by the Review Conference it prepares and its own number (meeting:mbt-revcon-2-prep-1), an
@@ -22,12 +22,12 @@ import pycountry
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from . import atomic, register
-from .curation import canonical
-from .errors import MinekgError
-from .loading import read_text
-from .namespaces import DOC, EV, MK, PREFIXES, ST
-from .project import Project
+from minekg import atomic
+from minekg.curation import canonical, register
+from minekg.errors import MinekgError
+from minekg.project import Project
+from minekg.rdf.loading import read_text
+from minekg.rdf.namespaces import DOC, EV, MK, PREFIXES, ST
 
 COLUMNS = ("kind", "ordinal", "name", "start_date", "end_date", "city", "country_iso3", "president",
            "source_urls", "confidence", "note")

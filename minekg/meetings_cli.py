@@ -1,4 +1,4 @@
-"""`minekg import-meetings FILE`: the command over minekg.meetings (see docs/register.md, "Meetings")."""
+"""`minekg import-meetings FILE`: the command over minekg.curation.meetings (see docs/register.md, "Meetings")."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from .cli import handled
-from .meetings import import_meetings
-from .project import Project
+from minekg.cli import handled
+from minekg.curation.meetings import import_meetings
+from minekg.project import Project
 
 
 @click.command("import-meetings")

@@ -23,11 +23,11 @@ from pathlib import Path
 
 import click
 
-from . import formats as registry
-from .errors import MinekgError
-from .export_markings import DEFAULT_PROFILE, parse_nquads
-from .namespaces import GRAPH
-from .remote import http_errors
+from minekg import formats as registry
+from minekg.errors import MinekgError
+from minekg.query.remote import http_errors
+from minekg.rdf.namespaces import GRAPH
+from minekg.release.markings import DEFAULT_PROFILE, parse_nquads
 
 GraphFilter = Collection[str] | Callable[[str], bool] | None
 DEFAULT_GRAPH = ""  # the key of the default graph's triples, sent with ?default
@@ -121,7 +121,7 @@ def push(nquads_path: Path, store_url: str, graphs: GraphFilter = None, endpoint
 
 def minekg_graphs(endpoint: str, timeout: float = 30.0) -> list[str]:
     """minekg's named graphs (by their IRI namespace) that the store behind `endpoint` holds."""
-    from .stores import EndpointStore
+    from minekg.query.stores import EndpointStore
 
     result = EndpointStore(endpoint, timeout=timeout).query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
     return sorted(str(row[0]) for row in result.rows if row[0] is not None and str(row[0]).startswith(str(GRAPH)))
@@ -168,16 +168,16 @@ def push_command(endpoint: str | None, store_url: str | None, nquads: Path | Non
                  profile: str = DEFAULT_PROFILE) -> None:
     """Load the built dataset into a store, replacing minekg's named graphs only (credentials:
     MINEKG_ENDPOINT_USER, MINEKG_ENDPOINT_PASSWORD)."""
-    from .cli import handled  # here, not at import: cli registers this command, so it imports us
+    from minekg.cli import handled
 
     handled(_push_cli)(endpoint, store_url, nquads, timeout, profile)
 
 
 def _push_cli(endpoint: str | None, store_url: str | None, nquads: Path | None, timeout: float,
               profile: str = DEFAULT_PROFILE) -> None:
-    from .build import load_built
-    from .export_markings import released_nquads
-    from .project import Project
+    from minekg.build.assemble import load_built
+    from minekg.project import Project
+    from minekg.release.markings import released_nquads
 
     if not endpoint and not store_url:
         raise MinekgError("push needs --endpoint URL or --store-url URL")

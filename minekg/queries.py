@@ -28,12 +28,13 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from . import isodates, states
-from .errors import MinekgError
-from .loading import read_text
-from .namespaces import ST, expand
-from .oxi import nt_term
-from .project import Project
+from minekg.build import states
+from minekg.errors import MinekgError
+from minekg.project import Project
+from minekg.rdf import isodates
+from minekg.rdf.loading import read_text
+from minekg.rdf.namespaces import ST, expand
+from minekg.rdf.oxi import nt_term
 
 PARAM_TYPES = ("date", "year", "state", "iri", "string", "integer", "boolean")
 HEADER_KEYS = {"summary", "description", "tags", "params", "endpoint", "method"}

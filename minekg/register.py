@@ -24,12 +24,14 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from . import atomic, isodates, states
-from .curation import canonical
-from .errors import MinekgError
-from .loading import read_text
-from .namespaces import AG, DOC, EV, MK, PREFIXES, ST, S, shorten
-from .project import Project
+from minekg import atomic
+from minekg.build import states
+from minekg.curation import canonical
+from minekg.errors import MinekgError
+from minekg.project import Project
+from minekg.rdf import isodates
+from minekg.rdf.loading import read_text
+from minekg.rdf.namespaces import AG, DOC, EV, MK, PREFIXES, ST, S, shorten
 
 INSTR = Namespace(PREFIXES["instr"])
 
@@ -427,7 +429,7 @@ def check_builds(project: Project, files: dict[str, bytes], shown: str) -> None:
     import shutil
     import tempfile
 
-    from .build import build
+    from minekg.build.assemble import build
 
     with tempfile.TemporaryDirectory(prefix="minekg-import-") as tmp:
         trial = Project(Path(tmp))

@@ -10,7 +10,7 @@ import urllib.error
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .errors import QueryFailure, UpstreamRejected, UpstreamTimedOut, UpstreamUnavailable, first_line
+from minekg.errors import QueryFailure, UpstreamRejected, UpstreamTimedOut, UpstreamUnavailable, first_line
 
 
 def status_error(code: int, message: str) -> QueryFailure:

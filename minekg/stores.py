@@ -19,9 +19,10 @@ from rdflib import Dataset, Graph
 from rdflib.exceptions import ParserError
 from rdflib.term import Node
 
-from . import guard, oxi
-from .errors import MinekgError, QuerySyntaxError, TooManyRows, UpstreamUnavailable, first_line
-from .remote import http_errors, said, status_error
+from minekg.errors import MinekgError, QuerySyntaxError, TooManyRows, UpstreamUnavailable, first_line
+from minekg.query import guard
+from minekg.query.remote import http_errors, said, status_error
+from minekg.rdf import oxi
 
 # rdflib fetches a FROM / FROM NAMED graph it does not hold from the web by default: no query of minekg's
 # ever fetches from the network, so an unknown graph is an empty one, as on Oxigraph.
@@ -154,7 +155,7 @@ class MemoryStore(Store):
                               "rebuild it with `minekg build`") from None
 
     def query(self, text: str) -> Result:
-        from .rdflib_plan import planned
+        from minekg.query.rdflib_plan import planned
 
         guard.check_depth(text)  # rdflib's parser would exhaust the recursion limit first
         # rdflib evaluates lazily: the rows are drawn inside the block, so its planning fixes apply.
@@ -200,7 +201,7 @@ class EndpointStore(Store):
     def query(self, text: str) -> Result:
         from SPARQLWrapper import JSON, POST, TURTLE
 
-        from .queries import query_form
+        from minekg.query.catalogue import query_form
 
         form = query_form(text)
         w = self._wrapper(self.url)

@@ -1,6 +1,6 @@
 """The arms treaties' status table (CCW, its Amended Protocol II and Protocol V, the CCM), imported as a source.
 
-Like the Mine Ban Treaty register (minekg.register, whose row checks it shares through a TableSchema), the
+Like the Mine Ban Treaty register (minekg.curation.register, whose row checks it shares through a TableSchema), the
 table is copied byte for byte to graph_data/sources/, described with its checksum, and turned into
 statements attributed to its compilers: one evidence node per row (its line and URLs), one statement per
 dated cell with the row's confidence and note. The table lists a state only for the instruments it is a
@@ -20,11 +20,13 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
-from . import atomic, register, states
-from .errors import MinekgError
-from .loading import read_text
-from .namespaces import AG, DOC, EV, MK, PREFIXES, ST, S
-from .project import Project
+from minekg import atomic
+from minekg.build import states
+from minekg.curation import register
+from minekg.errors import MinekgError
+from minekg.project import Project
+from minekg.rdf.loading import read_text
+from minekg.rdf.namespaces import AG, DOC, EV, MK, PREFIXES, ST, S
 
 BASE_COLUMNS = ("state", "iso3", "instrument", "signed", "consent_date", "action", "entry_into_force",
                 "source_urls", "confidence", "note")

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from minekg.build.validation import validate
+from minekg.rdf.namespaces import MK, shorten
 
-from minekg import build as building
+from minekg.build import assemble as building
 from minekg.cli import main
 from minekg.curation import check_cache
 from minekg.curation.check import _concerned, _original_unchanged, _statement_files, check
 from minekg.curation.check_fast import fast_check
-from minekg.namespaces import MK, shorten
 from minekg.project import Project
-from minekg.validation import validate
 
 SLUG = "fast-check-profile"
 # A country-profile-style sentence written for this test (no third-party text).

@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from minekg.rdf.namespaces import MK
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
 from minekg.curation import canonical, compose, draft, review
-from minekg.namespaces import MK
 from minekg.project import Project
 
 from .seed import SEED_DATA
@@ -90,7 +90,7 @@ def test_a_rejected_candidate_is_not_drafted_again(own):
 
 
 def test_exclusion_is_appended_as_yaml_coverage_reads(own):
-    from minekg.coverage import load_exclusions
+    from minekg.build.coverage import load_exclusions
 
     f = review.files(own, SLUG)
     review.exclude(own, SLUG, 54, 'Heading "status".', review.digest(f.exclusions))

@@ -8,14 +8,14 @@ file again, triple for triple, and its canonical bytes. Bad entries are refused 
 from __future__ import annotations
 
 import pytest
+from minekg.rdf.loading import read_text
+from minekg.rdf.namespaces import MK
 from rdflib import Graph, Literal
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from bench.curate_form import payload, statements, strip_statements
 from minekg.curation import canonical, compose, review
 from minekg.errors import MinekgError
-from minekg.loading import read_text
-from minekg.namespaces import MK
 from minekg.project import Project
 
 from .seed import copy_tree

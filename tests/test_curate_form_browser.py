@@ -10,16 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from minekg.build.assemble import build
+from minekg.build.validation import validate
+from minekg.query.graph import Graph
+from minekg.rdf.namespaces import MK, S
 from rdflib import Graph as RdfGraph
 from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 
 from bench.curate_form import strip_statements
-from minekg.build import build
-from minekg.graph import Graph
-from minekg.namespaces import MK, S
 from minekg.project import Project
-from minekg.validation import validate
 
 from .chromium import CHROMIUM, FLAGS
 from .seed import copy_tree

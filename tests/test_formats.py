@@ -10,15 +10,15 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from minekg.query.results import GRAPH_FORMATS, SELECT_FORMATS
+from minekg.query.stores import EndpointStore
+from minekg.release.description import media_type
+from minekg.release.export import FORMATS as EXPORT_FORMATS
+from minekg.release.export import find_format
 from rdflib import Graph, URIRef
 
 from minekg import formats
 from minekg.errors import QueryTimedOut, UpstreamRejected, UpstreamTimedOut, UpstreamUnavailable
-from minekg.export import FORMATS as EXPORT_FORMATS
-from minekg.export import find_format
-from minekg.export_description import media_type
-from minekg.results import GRAPH_FORMATS, SELECT_FORMATS
-from minekg.stores import EndpointStore
 
 from .oxigraph_server import free_port
 from .serve_server import ROOT, ServeServer
@@ -236,7 +236,7 @@ def test_embedded_select_answers_are_pyoxigraphs_own(server, built):
     store.bulk_load(path=str(built), format=ox.RdfFormat.N_QUADS)
     for f in RESULTS:
         if f.name == "csv":
-            continue  # minekg.results' CSV, with the spreadsheet guard (tests/test_csv_cells.py)
+            continue  # minekg.query.results' CSV, with the spreadsheet guard (tests/test_csv_cells.py)
         status, headers, body = sparql(server, ORDERED, f.media_type)
         expected = store.query(ORDERED, use_default_graph_as_union=True).serialize(format=formats.oxigraph_format(f))
         assert status == 200 and body == expected, f.name

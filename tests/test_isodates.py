@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import pytest
+from minekg.query import catalogue as queries
+from minekg.rdf import isodates
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from minekg import isodates, queries, register
+from minekg.curation import register
 from minekg.curation.intake import date_literal
 from minekg.errors import MinekgError
 

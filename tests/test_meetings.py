@@ -10,14 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from minekg.rdf.namespaces import DOC, MK
 from rdflib import Graph as RDFGraph
 from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from minekg import meetings
+from minekg.curation import meetings
 from minekg.errors import MinekgError
-from minekg.namespaces import DOC, MK
 from tests.seed import SEED_DATA
 
 TABLE = SEED_DATA / meetings.SOURCE_FILE

@@ -5,10 +5,9 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from minekg.build.reasoning import consistent, reasoner_input
+from minekg.rdf.namespaces import MK, ST
 from rdflib import RDF, Graph, URIRef
-
-from minekg.namespaces import MK, ST
-from minekg.reasoning import consistent, reasoner_input
 
 pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="no Java on this machine: install a JRE")
 

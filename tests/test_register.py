@@ -11,15 +11,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from minekg.build.assemble import build
+from minekg.query.graph import Graph
+from minekg.rdf.namespaces import DOC, EV, MK, ST, S
 from rdflib import Graph as RDFGraph
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
-from minekg import register, treaties
-from minekg.build import build
+from minekg.curation import register, treaties
 from minekg.errors import MinekgError
-from minekg.graph import Graph
-from minekg.namespaces import DOC, EV, MK, ST, S
 from minekg.project import Project
 from tests.seed import SEED_DATA
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from minekg import register
+from minekg.curation import register
 from minekg.project import Project
 from tests.seed import SEED_DATA
 

@@ -10,17 +10,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from minekg.build.validation import load_shapes, report_graph, result_tuples, run_shacl
+from minekg.rdf.loading import parse_turtle
+from minekg.rdf.namespaces import MK
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from bench.generate import generate
 from bench.validate import union_graph
-from minekg import shacl_sparql
+from minekg.build import shacl_sparql
 from minekg.errors import MinekgError
-from minekg.loading import parse_turtle
-from minekg.namespaces import MK
 from minekg.project import Project
-from minekg.validation import load_shapes, report_graph, result_tuples, run_shacl
 from tests.test_shapes import CASES, CONTEXT, load_case, with_states
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,14 +17,14 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from .. import build as building
-from .. import oxi
-from ..coverage import DocumentCoverage, document_coverage
-from ..errors import MinekgError
-from ..namespaces import DOC, MK, shorten
-from ..project import Project
-from ..validation import Finding, validate
-from .diagnose import SimilarLabel, similar_labels
+from minekg.build import assemble as building
+from minekg.build.coverage import DocumentCoverage, document_coverage
+from minekg.build.validation import Finding, validate
+from minekg.curation.diagnose import SimilarLabel, similar_labels
+from minekg.errors import MinekgError
+from minekg.project import Project
+from minekg.rdf import oxi
+from minekg.rdf.namespaces import DOC, MK, shorten
 
 
 @dataclass

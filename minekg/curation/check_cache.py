@@ -24,9 +24,11 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from .. import atomic, oxi, shacl_sparql
-from .. import build as building
-from ..project import Project
+from minekg import atomic
+from minekg.build import assemble as building
+from minekg.build import shacl_sparql
+from minekg.project import Project
+from minekg.rdf import oxi
 
 CACHE_DIR = ".check-cache"
 VERSION = 1
@@ -102,7 +104,7 @@ def save(where: Path, manifest: Manifest) -> None:
 
 
 def cites(graph) -> list[str]:
-    from ..namespaces import MK
+    from minekg.rdf.namespaces import MK
 
     return sorted({str(o) for p in (MK.source, MK.footnoteOf) for o in graph.objects(None, p)})
 

@@ -6,10 +6,10 @@ import sys
 
 import click
 
-from ..cli import handled
-from ..project import Project
-from .check import check
-from .check_fast import fast_check
+from minekg.cli import handled
+from minekg.curation.check import check
+from minekg.curation.check_fast import fast_check
+from minekg.project import Project
 
 
 @click.command("check")

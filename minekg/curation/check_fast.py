@@ -13,16 +13,17 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from .. import atomic, shacl_sparql, states
-from .. import build as building
-from ..coverage import document_coverage
-from ..errors import MinekgError
-from ..namespaces import DOC, ID, MK, ST, expand, shorten
-from ..oxi import to_oxigraph, to_rdflib
-from ..project import Project
-from ..validation import Finding, findings_from, load_shapes, report_graph
-from . import check_cache
-from .check import CheckReport, _original_unchanged, _similar, check
+from minekg import atomic
+from minekg.build import assemble as building
+from minekg.build import shacl_sparql, states
+from minekg.build.coverage import document_coverage
+from minekg.build.validation import Finding, findings_from, load_shapes, report_graph
+from minekg.curation import check_cache
+from minekg.curation.check import CheckReport, _original_unchanged, _similar, check
+from minekg.errors import MinekgError
+from minekg.project import Project
+from minekg.rdf.namespaces import DOC, ID, MK, ST, expand, shorten
+from minekg.rdf.oxi import to_oxigraph, to_rdflib
 
 ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 QUOTE_SHAPE = "evidence quote found once in its source"
@@ -319,7 +320,7 @@ def _parents(c: Cached, nodes: list[Node]) -> Graph:
 
 
 def _named(parents: Graph, focus: Node) -> Node:
-    from ..validation import _named as named
+    from minekg.build.validation import _named as named
 
     return named(focus, parents)
 

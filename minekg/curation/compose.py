@@ -18,12 +18,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 
-from .. import coverage, evidence
-from ..errors import MinekgError
-from ..loading import parse_turtle, read_text
-from ..namespaces import MK, S, expand, shorten
-from ..project import Project
-from . import review, structured
+from minekg.build import coverage, evidence
+from minekg.curation import review, structured
+from minekg.errors import MinekgError
+from minekg.project import Project
+from minekg.rdf.loading import parse_turtle, read_text
+from minekg.rdf.namespaces import MK, S, expand, shorten
 
 # fields the form cannot fill, their values being nodes of their own (a breakdown, a fuzzy date, a relay
 # chain, an exchanged item: written by hand); the evidence has its own quote rows

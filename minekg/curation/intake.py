@@ -19,11 +19,13 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from .. import atomic, isodates, states
-from ..errors import MinekgError
-from ..loading import parse_turtle, read_bytes, read_text
-from ..namespaces import DOC, MK, PREFIXES, SCHEMA, ST, shorten
-from ..project import Project
+from minekg import atomic
+from minekg.build import states
+from minekg.errors import MinekgError
+from minekg.project import Project
+from minekg.rdf import isodates
+from minekg.rdf.loading import parse_turtle, read_bytes, read_text
+from minekg.rdf.namespaces import DOC, MK, PREFIXES, SCHEMA, ST, shorten
 
 # The genres a curator names, and the ontology's class for each (ontology/minekg.ttl, vocabularies.ttl).
 TYPES: dict[str, URIRef] = {

@@ -24,12 +24,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from .. import atomic, coverage, evidence, isodates
-from ..errors import MinekgError
-from ..loading import parse_turtle, read_text
-from ..namespaces import DOC, ID, MK, expand, shorten
-from ..project import Project
-from . import canonical, rejections
+from minekg import atomic
+from minekg.build import coverage, evidence
+from minekg.curation import canonical, rejections
+from minekg.errors import MinekgError
+from minekg.project import Project
+from minekg.rdf import isodates
+from minekg.rdf.loading import parse_turtle, read_text
+from minekg.rdf.namespaces import DOC, ID, MK, expand, shorten
 
 DRAFT_ONLY = {MK.draftRule, MK.draftConfidence, MK.proposedEntity, MK.proposedLabel}
 RECORDED_BY_BUILD = {MK.startOffset, MK.endOffset}
@@ -124,7 +126,7 @@ def _check_fresh(path: Path, expected: str, project: Project) -> None:
 
 def candidates(f: Files) -> Graph:
     """The drafted candidates: graph_data/drafts/DOC.ttl, or drafted now when there is none yet."""
-    from . import draft  # the drafter loads its rules and gazetteer: only when a page asks for it
+    from minekg.curation import draft
 
     g = parse_turtle(f.draft, f.project.rel(f.draft)) if f.draft.exists() else draft(f.project, f.doc)
     rejected = rejections.load(f.project, f.doc)
@@ -454,8 +456,8 @@ def check(project: Project, f: Files, text: str) -> dict:
     """`minekg check` of the document (minekg/curation/check_fast.py: its statements files rebuilt into the
     project's cached build, what they touch validated, coverage) with `text` as its statements file, in a
     temporary copy of the project; Invalid lists what is violated, by statement."""
-    from .check_cache import cache_dir
-    from .check_fast import fast_check
+    from minekg.curation.check_cache import cache_dir
+    from minekg.curation.check_fast import fast_check
 
     with tempfile.TemporaryDirectory(prefix="minekg-curate-") as tmp:
         root = Path(tmp).resolve()

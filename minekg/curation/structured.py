@@ -15,10 +15,10 @@ from decimal import Decimal, InvalidOperation
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from .. import evidence
-from ..errors import MinekgError
-from ..namespaces import DOC, MK, PREFIXES, S, expand
-from . import review
+from minekg.build import evidence
+from minekg.curation import review
+from minekg.errors import MinekgError
+from minekg.rdf.namespaces import DOC, MK, PREFIXES, S, expand
 
 # the keys of a quantity object the form sends, and the property each fills
 QUANTITY_NUMBERS = {"value": MK.value, "minValue": MK.minValue, "maxValue": MK.maxValue}

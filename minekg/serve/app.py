@@ -12,7 +12,7 @@ Routes (the local server serves every minekg IRI at its path under https://w3id.
     /text/document/{slug}  a source document's text, ?evidence=... highlights the quoted passage
     /graph/...             a named graph's IRI: 303 to /graph-store?graph=...
     /viz/                  the who-alleges-what view (or a panel saying why it is not available)
-    /map                   the world map of treaty status (?instrument=mbt|ccw|…), by minekg.map
+    /map                   the world map of treaty status (?instrument=mbt|ccw|…), by minekg.viz.map
     /api/queries[/{name}]  the named-query catalogue and running one with typed parameters
     /api/search            entities by label
     /api/states            the states the graph knows, for the workbench's state picker
@@ -51,21 +51,21 @@ from starlette.responses import (
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .. import formats as registry
-from .. import queries as named
-from ..errors import MinekgError
-from ..export_markings import DEFAULT_PROFILE
-from ..namespaces import BASE, DOC, EV, ID, MK, PREFIXES
-from ..project import Project
-from ..stores import Result, parse_json_results
-from . import formats, mapmount, ontodoc, protocol, views, vizmount
-from .limits import BodyTimeout, RequestLimits, retry_after
-from .pool import HEAVY, CachedRunner, EndpointRunner, Overloaded, QueryPool
-from .sentences import local_href
-from .worker import Reply
-from .worker import Request as QueryRequest
+from minekg import formats as registry
+from minekg.errors import MinekgError
+from minekg.project import Project
+from minekg.query import catalogue as named
+from minekg.query.stores import Result, parse_json_results
+from minekg.rdf.namespaces import BASE, DOC, EV, ID, MK, PREFIXES
+from minekg.release.markings import DEFAULT_PROFILE
+from minekg.server import formats, mapmount, ontodoc, protocol, views, vizmount
+from minekg.server.limits import BodyTimeout, RequestLimits, retry_after
+from minekg.server.pool import HEAVY, CachedRunner, EndpointRunner, Overloaded, QueryPool
+from minekg.server.sentences import local_href
+from minekg.server.worker import Reply
+from minekg.server.worker import Request as QueryRequest
 
-log = logging.getLogger("minekg.serve")
+log = logging.getLogger("minekg.server")
 
 # /data/... and /ontology.* files: one per graph format of the registry, by its extension
 RDF_EXT = {f.extension: f.name for f in formats.GRAPH_TYPES}
@@ -723,11 +723,11 @@ def create_app(config: Config, on_ready=None) -> Starlette:
         Route("/text/document/{slug}", document_text),
         Route("/viz/", viz),
         Route("/viz/{rest:path}", viz),
-        Route("/map", mapmount.page),  # the world map of treaty status (minekg.map)
+        Route("/map", mapmount.page),  # the world map of treaty status (minekg.viz.map)
         Mount("/static", StaticFiles(directory=str(project.root / "serve" / "static")), name="static"),
     ]
     # ---- the curation page (minekg/serve/curate.py): writes only with --curate, else every route answers 403
-    from . import curate
+    from minekg.server import curate
 
     routes[1:1] = curate.routes(config.curate)
     # No CORS unless asked: any web page an analyst visits could otherwise read their local server. Listed

@@ -24,10 +24,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ..curation import compose, review
-from ..errors import MinekgError
-from ..namespaces import DOC, PREFIXES, shorten
-from . import protocol
+from minekg.curation import compose, review
+from minekg.errors import MinekgError
+from minekg.rdf.namespaces import DOC, PREFIXES, shorten
+from minekg.server import protocol
 
 TOKEN_HEADER = "X-Minekg-Token"
 NEW_KINDS = list(review.NEW_KINDS)

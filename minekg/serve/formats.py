@@ -3,15 +3,15 @@ formats (minekg/formats.py), and serialising a Result of rdflib terms.
 
 SELECT/ASK: SPARQL 1.1 JSON (default), XML, CSV, TSV. CONSTRUCT/DESCRIBE: Turtle (default), N-Triples,
 JSON-LD, RDF/XML. On the embedded store the query worker writes SELECT/ASK answers in JSON, XML and TSV
-with pyoxigraph (minekg/serve/native.py); CSV and the graph formats come from minekg.results, so the
+with pyoxigraph (minekg/serve/native.py); CSV and the graph formats come from minekg.query.results, so the
 endpoint and `minekg query` write the same bytes for them.
 """
 
 from __future__ import annotations
 
-from .. import formats as registry
-from ..results import render
-from ..stores import Result
+from minekg import formats as registry
+from minekg.query.results import render
+from minekg.query.stores import Result
 
 # The endpoint's formats and their order of preference come from the registry (minekg/formats.py).
 MediaType = registry.Format
@@ -54,7 +54,7 @@ def acceptable_at_all(accept: str | None, fmt: str | None) -> None:
 
 def serialize(result: Result, media: MediaType) -> bytes:
     """A Result of rdflib terms (an endpoint behind the server, the service description) in `media`. SPARQL
-    XML and TSV are pyoxigraph's, read from minekg.results' JSON: no results format is written by hand."""
+    XML and TSV are pyoxigraph's, read from minekg.query.results' JSON: no results format is written by hand."""
     if media.name in ("xml", "tsv"):
         import pyoxigraph as ox
 

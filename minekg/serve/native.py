@@ -1,9 +1,9 @@
 """SELECT/ASK answers of the embedded store written by pyoxigraph's own serializers (SPARQL 1.1 JSON, XML,
 TSV), straight from the engine's solutions: no term is converted to rdflib and no format is written by hand.
 
-CSV is the exception: minekg.results writes it with the spreadsheet guard (a cell that a spreadsheet would
+CSV is the exception: minekg.query.results writes it with the spreadsheet guard (a cell that a spreadsheet would
 run as a formula gets a leading `'`, csv_safe), which pyoxigraph's CSV has no reason to know about; and
-CONSTRUCT/DESCRIBE answers keep minekg.results' deterministic Turtle and JSON-LD, so they go through rdflib.
+CONSTRUCT/DESCRIBE answers keep minekg.query.results' deterministic Turtle and JSON-LD, so they go through rdflib.
 
 Both limits are checked while the answer is written: it stops being written, and is refused, as soon as it
 passes the server's byte limit or its row limit (rows counted by the marks they leave, see _ROW_MARK).
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from itertools import islice
 
-from .. import formats as registry
-from ..errors import QueryFailure, TooManyRows, first_line
+from minekg import formats as registry
+from minekg.errors import QueryFailure, TooManyRows, first_line
 
 NATIVE = ("json", "xml", "tsv")  # the results formats written by pyoxigraph here
 

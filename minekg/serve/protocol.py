@@ -14,12 +14,12 @@ import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from .. import formats as registry
-from .. import guard
-from ..errors import MinekgError
-from . import formats
-from .worker import Reply
-from .worker import Request as QueryRequest
+from minekg import formats as registry
+from minekg.errors import MinekgError
+from minekg.query import guard
+from minekg.server import formats
+from minekg.server.worker import Reply
+from minekg.server.worker import Request as QueryRequest
 
 READ_METHODS = "GET, HEAD, POST, OPTIONS"
 # The Graph Store hands out whole graphs, not query answers: --max-rows (a query's rows) would refuse the
@@ -191,7 +191,7 @@ async def service_description(request: Request, settings, runner, accept: str | 
     )
     from rdflib import Graph
 
-    from ..stores import Result
+    from minekg.query.stores import Result
 
     g = Graph()
     g.parse(data=turtle, format="turtle")
@@ -214,7 +214,7 @@ async def handle_graph_store(request: Request, settings, runner) -> Response:
     graphs = params.get("graph", [])
     if ("default" in params) == bool(graphs) or len(graphs) > 1:
         return text_error(400, "give exactly one of ?graph=IRI or ?default")
-    from .. import queries as named
+    from minekg.query import catalogue as named
 
     q = settings.page_query("graph")
     try:

@@ -18,10 +18,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import guard
-from ..errors import MinekgError, OutOfMemory, QueryFailure
-from ..stores import OxigraphStore
-from . import formats, native
+from minekg.errors import MinekgError, OutOfMemory, QueryFailure
+from minekg.query import guard
+from minekg.query.stores import OxigraphStore
+from minekg.server import formats, native
 
 
 @dataclass(frozen=True)
