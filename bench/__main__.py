@@ -13,7 +13,7 @@ from pathlib import Path
 
 from minekg import atomic
 
-from . import curate_kazakhstan, draft, export, queries_bench, serve_load, treaties_bench, viz
+from . import check_bench, curate_kazakhstan, draft, export, queries_bench, serve_load, treaties_bench, viz
 from . import validate as validate_bench
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
@@ -27,6 +27,7 @@ SECTIONS: list[tuple[str, Callable[[], str]]] = [
     ("treaties", treaties_bench.section),
     ("validate", validate_bench.section),
     ("curate", curate_kazakhstan.section),
+    ("check", check_bench.section),
 ]
 
 

@@ -28,6 +28,11 @@ def sparql(area: str, name: str | None = None) -> Path:
     return _package_file("sparql", area, *([name] if name else []))
 
 
+def package_root() -> Path:
+    """The installed package's folder: what a cache hashes to notice that minekg itself changed."""
+    return _package_file()
+
+
 def shown(path: Path) -> str:
     """How an error names a packaged file: from minekg/ on, the same in a checkout and an installed wheel."""
     parts = path.parts

@@ -122,7 +122,10 @@ def test_a_statement_marked_above_the_profile_is_not_shown(own):
 
 def test_new_statement_kinds_and_fields_come_from_ontology_and_shapes(own):
     kinds = compose.kinds(own)
-    assert "mk:TreatyStatus" in kinds and "mk:Allegation" not in kinds  # a speech act needs its content
+    assert "mk:TreatyStatus" in kinds and "mk:SpeechAct" not in kinds  # not the abstract kind
+    allegation = {f["key"]: f for f in kinds["mk:Allegation"]["fields"]}  # a speech act asks for its content
+    assert kinds["mk:Allegation"]["speechAct"] and allegation["mk:content"]["widget"] == "content"
+    assert allegation["mk:content"]["required"] and not kinds["mk:TreatyStatus"]["speechAct"]
     fields = {f["key"]: f for f in kinds["mk:TreatyStatus"]["fields"]}
     assert sorted(k for k, f in fields.items() if f["required"]) == [
         "mk:actor", "mk:assertedBy", "mk:instrument", "mk:status"]
@@ -130,7 +133,8 @@ def test_new_statement_kinds_and_fields_come_from_ontology_and_shapes(own):
     assert {f["key"]: f["widget"] for f in kinds["mk:StockpileFigure"]["fields"]}["mk:quantity"] == "quantity"
     report_count = next(f for f in kinds["mk:TransparencyReport"]["fields"] if f["key"] == "mk:reportCount")
     assert report_count["datatype"] == "http://www.w3.org/2001/XMLSchema#nonNegativeInteger"  # as the shape says
-    assert not {"mk:draftRule", "mk:content", "mk:period"} & set(fields)
+    assert not {"mk:draftRule", "mk:content", "mk:part", "mk:evidence"} & set(fields)
+    assert fields["mk:period"]["widget"] == "interval" and fields["skos:editorialNote"]["widget"] == "text"
 
 
 def test_new_statement_is_checked_and_its_iri_never_collides(own):

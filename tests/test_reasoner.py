@@ -36,5 +36,5 @@ def test_reasoner_detects_a_state_typed_as_a_person(kb):
 
 def test_reasoner_detects_a_meeting_used_as_a_statement(kb):
     # mk:assertedBy has domain mk:Statement, and meetings are disjoint from statements.
-    meeting = URIRef("https://w3id.org/minekg/id/meeting/mbt-msp-2010")
+    meeting = URIRef("https://w3id.org/minekg/id/meeting/mbt-msp-10")
     assert not consistent(with_triple(kb, (meeting, MK.assertedBy, URIRef(ST["BLR"]))))

@@ -20,7 +20,7 @@ from minekg.curation import register, treaties
 from minekg.errors import MinekgError
 from minekg.project import Project
 from minekg.query.graph import Graph
-from minekg.rdf.namespaces import DOC, MK, ST, S
+from minekg.rdf.namespaces import DOC, EV, MK, ST, S
 from tests.seed import SEED_DATA
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -285,8 +285,9 @@ def test_line_numbers_count_physical_lines_past_a_note_on_two_lines(fixture_tree
     result = register.import_register(table, Project(fixture_tree))
     # The note adds a physical line: the last row starts one line after its place in the list.
     assert result.problem_lines() == [f"{table}:{len(lines) + 1}: iso3: 'QQQ' is not an ISO 3166-1 alpha-3 code"]
-    text = (fixture_tree / "graph_data" / register.STATEMENTS_FILE).read_text(encoding="utf-8")
-    assert "ev:register-mbt-row-17 a mk:Evidence" in text and 'mk:note "a note\\non two lines"' in text
+    written = RDFGraph().parse(fixture_tree / "graph_data" / register.STATEMENTS_FILE, format="turtle")
+    assert (URIRef(str(EV) + "register-mbt-row-17"), RDF.type, MK.Evidence) in written
+    assert Literal("a note\non two lines") in set(written.objects(None, MK.note))
 
 
 def test_a_state_that_lost_its_only_row_stops_the_import(fixture_tree, tmp_path):

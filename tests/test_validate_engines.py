@@ -10,7 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
 
 from bench.generate import generate
 from bench.validate import union_graph
@@ -19,6 +20,7 @@ from minekg.build.validation import load_shapes, report_graph, result_tuples, ru
 from minekg.errors import MinekgError
 from minekg.project import Project
 from minekg.rdf.loading import parse_turtle
+from minekg.rdf.namespaces import MK
 from tests.test_shapes import CASES, CONTEXT, load_case, with_states
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,3 +123,17 @@ def test_focus_restricted_to_one_documents_statements_is_the_subset_about_them(a
     expected = [r for r in full if r.focus in set(focus)]
     assert restricted and len(restricted) < len(full)
     assert restricted == expected
+
+
+def test_focus_may_be_blank_nodes_a_values_clause_cannot_hold(shapes):
+    """One document's check validates its quantities and dates, which are blank nodes."""
+    data = Graph()
+    mine, other = BNode("mine"), BNode("other")
+    for q in (mine, other):  # both break "non-negative value"
+        data.add((q, RDF.type, MK.Quantity))
+        data.add((q, MK.qualifier, MK.Exact))
+        data.add((q, MK.value, Literal("-5", datatype=XSD.integer)))
+    full = shacl_sparql.validate(data, shapes)
+    assert {r.focus for r in full} == {mine, other}
+    restricted = shacl_sparql.validate(data, shapes, focus=[mine])
+    assert restricted == [r for r in full if r.focus == mine] != []

@@ -27,6 +27,7 @@ from minekg.errors import MinekgError
 from minekg.rdf.loading import parse_turtle, read_text
 from minekg.rdf.namespaces import GRAPH, ID, MK, ST, expand, shorten
 from minekg.project import Project
+from minekg.curation import diagnose, register
 
 ONTOLOGY_GRAPH = str(GRAPH["ontology"])
 REFERENCE_GRAPH = str(GRAPH["reference"])
@@ -128,10 +129,11 @@ def _declared_terms(ontology: Graph) -> set[Node]:
     return declared
 
 
-def _check_terms(asm: Assembled, declared: set[Node]) -> None:
-    """Every predicate and class in the data is a term of the ontology or a declared standard one."""
+def _check_terms(asm: Assembled, declared: set[Node], typed_elsewhere: frozenset[Node] = frozenset()) -> None:
+    """Every predicate and class in the data is a term of the ontology or a declared standard one.
+    `typed_elsewhere`: what files not loaded into `asm` define (the one-document check loads only its own)."""
     data_files = [f for f, gname in asm.files.items() if gname != ONTOLOGY_GRAPH]
-    typed = set()
+    typed = set(typed_elsewhere)
     for f in data_files:
         typed.update(asm.graphs[asm.files[f]].subjects(RDF.type))
     for f in data_files:

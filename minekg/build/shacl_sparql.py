@@ -49,6 +49,7 @@ CASTABLE = {XSD[t] for t in ("string", "boolean", "integer", "decimal", "double"
 # as its one predicate is the engine's own.
 SCRATCH = URIRef("urn:minekg:shacl-sparql:scratch")
 MARK = URIRef("urn:minekg:shacl-sparql:focusOf")
+FOCUS = URIRef("urn:minekg:shacl-sparql:restricted")  # what the nodes a caller restricts validation to are marked
 SPARQL_EXTRA = {SH.select, SH.prefixes, SH.message, SH.name, SH.severity, SH.deactivated, SH.description}
 
 
@@ -274,7 +275,9 @@ class Engine:
         targets = "\nUNION\n".join(groups)
         if focus is None:
             return fill("focus_union", TARGETS=targets)
-        restrict = fill("focus_nodes", NODES=" ".join(n3(n) for n in sorted(focus, key=str)) or "UNDEF")
+        # The caller's nodes wait in the scratch graph (validate puts them there): SPARQL's VALUES cannot
+        # hold the blank nodes (quantities, dates) one document's check must validate.
+        restrict = fill("focus_materialized", SCRATCH=n3(SCRATCH), MARK=n3(MARK), SHAPE=n3(FOCUS))
         return fill("focus_restricted", RESTRICT=restrict, TARGETS=targets)
 
     # ---------------------------------------------------------- evaluating shapes
@@ -286,6 +289,9 @@ class Engine:
         focus = list(focus) if focus is not None else None
         results: list[Result] = []
         try:
+            if focus is not None:
+                graph, p, o = (to_oxigraph(t) for t in (SCRATCH, MARK, FOCUS))
+                self.store.extend(ox.Quad(to_oxigraph(n), p, o, graph) for n in focus if not isinstance(n, Literal))
             for i, shape in enumerate(shapes):
                 if deactivated(self.shapes, shape):
                     continue
@@ -303,7 +309,9 @@ class Engine:
             return focus  # a literal cannot be a subject: keep the pattern as it is
         mark = URIRef(f"urn:minekg:shacl-sparql:shape{i}")
         graph, p, o = (to_oxigraph(t) for t in (SCRATCH, MARK, mark))
-        self.store.bulk_extend(ox.Quad(to_oxigraph(n), p, o, graph) for n in nodes)
+        quads = [ox.Quad(to_oxigraph(n), p, o, graph) for n in nodes]
+        # the bulk loader writes files on an on-disk store: a few nodes go in faster one by one
+        (self.store.extend if len(quads) < 10_000 else self.store.bulk_extend)(quads)
         return fill("focus_materialized", SCRATCH=n3(SCRATCH), MARK=n3(MARK), SHAPE=n3(mark))
 
     def _check_tree(self, shape: Node, seen: set[Node]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from minekg import __version__
-from minekg.cli import build, check, curation, export, intake, push, query, register, serve, viz
+from minekg.cli import build, check, curation, export, intake, meetings, push, query, register, serve, viz
 from minekg.cli import map as map_cli
 from minekg.cli.base import MinekgGroup, use_project
 from minekg.project import ROOT_VARIABLE
@@ -25,7 +25,7 @@ for command in (
     curation.draft_cmd, curation.carry_cmd, curation.diff_cmd,
     query.query, query.list_queries,
     export.export_command, push.push_command,
-    register.import_register_command, register.import_treaty_status_command,
+    register.import_register_command, register.import_treaty_status_command, meetings.import_meetings_command,
     serve.serve, viz.viz, map_cli.map_command, intake.add_source_command, check.check_command,
 ):
     main.add_command(command)

@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
@@ -36,6 +36,7 @@ class CheckReport:
     findings: list[Finding] = field(default_factory=list)
     similar: list[tuple[str, SimilarLabel]] = field(default_factory=list)  # (file:line, finding)
     coverage: DocumentCoverage | None = None
+    note: str | None = None  # how it was checked, when not by a full build (check_fast.py)
 
     @property
     def violations(self) -> list[Finding]:
@@ -43,7 +44,7 @@ class CheckReport:
 
     def to_text(self) -> str:
         lines = [f"check {self.document}: {', '.join(self.files)}",
-                 f"built {self.triples} triples into a temporary folder (build/ untouched); "
+                 self.note or f"built {self.triples} triples into a temporary folder (build/ untouched); "
                  f"{self.statements} statements cite this document"]
         for severity in ("Violation", "Warning", "Info"):
             group = [f for f in self.findings if f.severity == severity]
@@ -99,10 +100,11 @@ def _concerned(asm: building.Assembled, doc: URIRef, files: list[str]) -> set[st
     return {shorten(str(n)) for n in nodes if isinstance(n, URIRef)}
 
 
-def _similar(asm: building.Assembled, files: list[str]) -> list[tuple[str, SimilarLabel]]:
+def _similar(asm: building.Assembled, files: list[str], data: Graph | None = None) -> list[tuple[str, SimilarLabel]]:
+    """`data`: the types and labels of the entities, when not the whole of `asm` (check_fast.py)."""
     new = {s for s, where in asm.described.items() if set(where) <= set(files) and isinstance(s, URIRef)}
     existing = {s for s, where in asm.described.items() if not set(where) <= set(files)}
-    data = asm.union()
+    data = asm.union() if data is None else data
     ontology = asm.graphs[building.ONTOLOGY_GRAPH]
     found = similar_labels(data, ontology, new, existing)
     return [(building._where(asm, f.entity, [asm.origin.get(f.entity, files[0])]), f) for f in found]

@@ -9,7 +9,6 @@ beside it with its own checksum. Nothing is written unless everything checks.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import re
@@ -24,6 +23,7 @@ from minekg import atomic
 from minekg.build import states
 from minekg.errors import MinekgError
 from minekg.project import Project
+from minekg.rdf import isodates
 from minekg.rdf.loading import parse_turtle, read_bytes, read_text
 from minekg.rdf.namespaces import DOC, MK, PREFIXES, SCHEMA, ST, shorten
 
@@ -38,7 +38,6 @@ TYPES: dict[str, URIRef] = {
 }
 DESCRIPTION_FILE = "sources.ttl"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body")
 # Plain text keeps these suffixes (a reference table stays .csv, which coverage and the register read as a
 # table); any other plain text is stored as .txt.
@@ -168,19 +167,10 @@ def date_literal(value: str) -> Literal | None:
     """The date at the precision given (xsd:gYear, xsd:gYearMonth, xsd:date); None for "unknown"."""
     if value == "unknown":
         return None
-    m = DATE.match(value)
-    try:
-        if m is None:
-            raise ValueError
-        year, month, day = m.group(1), m.group(2), m.group(3)
-        dt.date(int(year), int(month or 1), int(day or 1))
-    except ValueError:
-        raise MinekgError(f"--date {value}: not a date (YYYY, YYYY-MM or YYYY-MM-DD, or unknown)") from None
-    if day:
-        return Literal(value, datatype=XSD.date)
-    if month:
-        return Literal(value, datatype=XSD.gYearMonth)
-    return Literal(value, datatype=XSD.gYear)
+    datatype = isodates.datatype(value)
+    if datatype is None:
+        raise MinekgError(f"--date {value}: not a date (YYYY, YYYY-MM or YYYY-MM-DD, or unknown)")
+    return Literal(value, datatype=datatype)
 
 
 def _expand(value: str) -> URIRef:

@@ -16,6 +16,7 @@ import re
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from minekg.build import coverage, evidence
 from minekg.curation import canonical, rejections
 from minekg.errors import MinekgError
 from minekg.project import Project
+from minekg.rdf import isodates
 from minekg.rdf.loading import parse_turtle, read_text
 from minekg.rdf.namespaces import DOC, ID, MK, expand, shorten
 
@@ -38,8 +40,6 @@ NEW_KINDS = {  # kinds a curator may create on purpose, and the namespace of eac
     "mk:GovernmentBody": "agent", "mk:Organisation": "agent", "mk:NonStateArmedGroup": "agent",
     "mk:Person": "person", "mk:Place": "place", "mk:TreatyMeeting": "meeting", "mk:MineType": "minetype",
 }
-DATES = [(re.compile(r"\d{4}-\d{2}-\d{2}"), XSD.date), (re.compile(r"\d{4}-\d{2}"), XSD.gYearMonth),
-         (re.compile(r"\d{4}"), XSD.gYear)]
 _LOCK = threading.Lock()  # one write at a time: compare-then-write must not interleave
 
 
@@ -328,7 +328,7 @@ def _term(value: str, old: Node) -> Node:
     value = value.strip()
     if isinstance(old, Literal):
         if old.datatype in (XSD.date, XSD.gYearMonth, XSD.gYear):
-            dt = next((t for rx, t in DATES if rx.fullmatch(value)), None)
+            dt = isodates.datatype(value)
             if dt is None:
                 raise MinekgError(f"{value!r}: a date is YYYY-MM-DD, YYYY-MM or YYYY (keep the source's precision)")
             return Literal(value, datatype=dt)
@@ -382,13 +382,17 @@ def header(f: Files) -> str:
             "comments are not kept.")
 
 
-def accept(project: Project, slug: str, iri: str, edits: dict, expected: str) -> dict:
+def accept(project: Project, slug: str, iri: str, edits: dict, expected: str,
+           amend: Callable[[Files, Graph, URIRef], None] | None = None) -> dict:
+    """`amend` adds what the edit form adds beyond changed values (fields, quotes: compose.amend)."""
     f = files(project, slug)
     with _LOCK:
         _check_fresh(f.statements, expected, project)
         cand = candidates(f)
         new = curated_form(cand, URIRef(iri))
         apply_edits(new, URIRef(iri), edits)
+        if amend is not None:
+            amend(f, new, URIRef(iri))
         problems = _proposals(cand, new)
         if problems:
             raise Invalid(problems)
@@ -449,10 +453,11 @@ def exclude(project: Project, slug: str, start: int, reason: str, expected: str)
 
 
 def check(project: Project, f: Files, text: str) -> dict:
-    """`minekg check` of the document (minekg/curation/check.py: the whole graph built in a temporary folder,
-    validated, coverage) with `text` as its statements file, in a temporary copy of the project; Invalid
-    lists what is violated, by statement."""
-    from minekg.curation.check import check as check_document
+    """`minekg check` of the document (minekg/curation/check_fast.py: its statements files rebuilt into the
+    project's cached build, what they touch validated, coverage) with `text` as its statements file, in a
+    temporary copy of the project; Invalid lists what is violated, by statement."""
+    from minekg.curation.check_cache import cache_dir
+    from minekg.curation.check_fast import fast_check
 
     with tempfile.TemporaryDirectory(prefix="minekg-curate-") as tmp:
         root = Path(tmp).resolve()
@@ -467,7 +472,7 @@ def check(project: Project, f: Files, text: str) -> dict:
                 shutil.copy(other, root / "graph_data" / "statements" / other.name)
         (root / "graph_data" / "statements" / f.statements.name).write_text(text, encoding="utf-8")
         try:
-            report = check_document(f.doc, Project(root))
+            report = fast_check(f.doc, Project(root), cache=cache_dir(project))
         except MinekgError as e:  # the build itself failed: a syntax error, an unknown term or ISO code
             raise Invalid([Problem(None, str(e))]) from None
         if report.violations:

@@ -102,12 +102,7 @@ def _attributed(g: Graph, stmt: URIRef, ev: URIRef, confidence: str | None, note
 def _add_row(g: Graph, row: register.Row) -> None:
     cells, code = row.cells, row.iso3
     instrument = INSTRUMENTS[cells["instrument"]]
-    ev = EV[f"{SLUG}-row-{row.line}"]
-    g.add((ev, RDF.type, MK.Evidence))
-    g.add((ev, MK.source, DOC[DOC_SLUG]))
-    g.add((ev, MK.row, Literal(row.line)))
-    for url in row.urls:
-        g.add((ev, MK.sourceUrl, Literal(url)))
+    ev = register.row_evidence(g, EV[f"{SLUG}-row-{row.line}"], DOC[DOC_SLUG], row.line, row.urls)
     for column, slug, kind in _ACTION_CELLS:
         if not cells[column]:
             continue

@@ -31,6 +31,7 @@ from rdflib.term import Node
 from minekg.build import states
 from minekg.errors import MinekgError
 from minekg.project import Project
+from minekg.rdf import isodates
 from minekg.rdf.loading import read_text
 from minekg.rdf.namespaces import ST, expand
 from minekg.rdf.oxi import nt_term
@@ -157,7 +158,6 @@ def find(name: str, project: Project | None = None) -> NamedQuery:
 
 # ------------------------------------------------------------------ parameters
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR = re.compile(r"^\d{4}$")
 _INT = re.compile(r"^[+-]?\d{1,18}$")
 _IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -167,14 +167,9 @@ def to_term(param: Param, raw: str) -> Node:
     """Validate one parameter value against its type and return it as an RDF term."""
     name, kind = param.name, param.type
     if kind == "date":
-        if not _DATE.match(raw):
-            raise MinekgError(f"parameter {name}: {raw!r} is not a date (YYYY-MM-DD)")
-        import datetime
-
-        try:
-            datetime.date.fromisoformat(raw)
-        except ValueError:
-            raise MinekgError(f"parameter {name}: {raw!r} is not a real calendar date") from None
+        problem = isodates.full_date_problem(raw)
+        if problem is not None:
+            raise MinekgError(f"parameter {name}: {raw!r} {problem}")
         return Literal(raw, datatype=XSD.date)
     if kind == "year":
         if not _YEAR.match(raw):

@@ -26,7 +26,7 @@ import sys
 import threading
 from dataclasses import dataclass
 
-from minekg.errors import MinekgError
+from minekg.errors import QueryFailure
 
 MAX_DEPTH = 200  # far above any real query (the catalogue's deepest is 13), far below a crash
 _PARSE_STACK = 64 * 2**20  # rdflib's parser recurses ~40 Python frames per nesting level (16 MiB is enough)
@@ -50,12 +50,12 @@ _STRUCTURE = re.compile(_HIDING + r"|(?P<escape>\\.)", re.S)
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})")
 
 
-class QueryRefused(MinekgError):
-    """A query the guard will not let run; `status` is the HTTP status the server answers with."""
+class QueryRefused(QueryFailure):
+    """A query the guard will not let run; `status` is the HTTP status the server answers with (403 for an
+    update, 400 for SERVICE, too deep a nesting or a syntax error)."""
 
     def __init__(self, message: str, status: int = 400, service: bool = False) -> None:
-        super().__init__(message)
-        self.status = status
+        super().__init__(message, status)
         self.service = service  # refused for SERVICE: the command line can say how to allow it
 
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import urllib.error
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +19,9 @@ from rdflib import Dataset, Graph
 from rdflib.exceptions import ParserError
 from rdflib.term import Node
 
-from minekg.errors import MinekgError
+from minekg.errors import MinekgError, QuerySyntaxError, TooManyRows, UpstreamUnavailable, first_line
 from minekg.query import guard
+from minekg.query.remote import http_errors, said, status_error
 from minekg.rdf import oxi
 
 # rdflib fetches a FROM / FROM NAMED graph it does not hold from the web by default: no query of minekg's
@@ -57,10 +56,6 @@ class Store:
         pass
 
 
-class TooManyRows(MinekgError):
-    """An answer larger than the row limit the caller set."""
-
-
 class OxigraphStore(Store):
     name = "oxigraph"
 
@@ -81,18 +76,34 @@ class OxigraphStore(Store):
     def query(self, text: str, max_rows: int | None = None) -> Result:
         """Run a query over the union of the graphs; with `max_rows`, stop with TooManyRows as soon as the
         answer passes that many rows (or triples), before converting the rest (the server's limit)."""
-        ox = self._ox
+        return self.convert(self.run(text), max_rows)
+
+    def run(self, text: str):
+        """The engine's own answer (QuerySolutions, QueryBoolean or QueryTriples), not yet drawn: the server
+        writes SELECT/ASK answers from it with pyoxigraph's serializers (minekg/server/native.py)."""
         # The union of the graphs is the default graph unless the query names its own with FROM / FROM
         # NAMED: pyoxigraph's union flag would override the query's dataset (and answer FROM <g> with
         # every graph), so it is set only for queries without one.
         guard.check_depth(text)  # Oxigraph's parser would crash the process on a few thousand nested groups
         union = not guard.has_dataset_clause(text)
         try:
-            res = self.store.query(text, use_default_graph_as_union=union)
+            return self.store.query(text, use_default_graph_as_union=union)
         except SyntaxError as e:
-            raise MinekgError(f"SPARQL syntax error: {_first_line(e)}") from None
+            raise QuerySyntaxError(f"SPARQL syntax error: {first_line(e)}") from None
         except (OSError, ValueError, RuntimeError) as e:
-            raise MinekgError(f"query failed on oxigraph: {_first_line(e)}") from None
+            raise MinekgError(f"query failed on oxigraph: {first_line(e)}") from None
+
+    @staticmethod
+    def form(res) -> str:
+        import pyoxigraph as ox
+
+        if isinstance(res, ox.QueryBoolean):
+            return "ASK"
+        return "SELECT" if isinstance(res, ox.QuerySolutions) else "CONSTRUCT"
+
+    def convert(self, res, max_rows: int | None = None) -> Result:
+        """An answer of `run` as a Result of rdflib terms, stopping with TooManyRows past `max_rows`."""
+        ox = self._ox
         # Large answers repeat few terms (a document, a label), and building an rdflib term costs far more
         # than a lookup (a typed literal is parsed): each distinct term is converted once per answer. The
         # lookup is written out where it is used (`converted[t] if t in converted else new(t)`): a function
@@ -124,7 +135,7 @@ class OxigraphStore(Store):
                 g.add(tuple(converted[x] if x in converted else new(x) for x in (t.subject, t.predicate, t.object)))
             return Result("CONSTRUCT", [], [], graph=g)
         except (OSError, ValueError, RuntimeError) as e:  # evaluation errors surface while iterating
-            raise MinekgError(f"query failed on oxigraph: {_first_line(e)}") from None
+            raise MinekgError(f"query failed on oxigraph: {first_line(e)}") from None
 
 
 class MemoryStore(Store):
@@ -140,7 +151,7 @@ class MemoryStore(Store):
             elif data is not None:
                 self.ds.parse(data=data, format="nquads")
         except ParserError as e:
-            raise MinekgError(f"{nquads or '(data)'}: not valid N-Quads ({_first_line(e)}); "
+            raise MinekgError(f"{nquads or '(data)'}: not valid N-Quads ({first_line(e)}); "
                               "rebuild it with `minekg build`") from None
 
     def query(self, text: str) -> Result:
@@ -161,7 +172,7 @@ class MemoryStore(Store):
                     g.add(t)
                 return Result("CONSTRUCT", [], [], graph=g)
             except Exception as e:  # rdflib raises pyparsing and plain exceptions alike
-                raise MinekgError(f"query failed on memory: {_first_line(e)}") from None
+                raise MinekgError(f"query failed on memory: {first_line(e)}") from None
 
 
 class EndpointStore(Store):
@@ -212,34 +223,25 @@ class EndpointStore(Store):
             try:
                 doc = json.loads(raw)
             except (ValueError, TypeError):
-                raise MinekgError(f"endpoint {self.url}: malformed response (not SPARQL JSON results)") from None
+                raise UpstreamUnavailable(
+                    f"endpoint {self.url}: malformed response (not SPARQL JSON results)"
+                ) from None
             return parse_json_results(doc, self.url)
         g = Graph()
         try:
             g.parse(data=raw, format="turtle")
         except Exception:
-            raise MinekgError(f"endpoint {self.url}: malformed response (not Turtle)") from None
+            raise UpstreamUnavailable(f"endpoint {self.url}: malformed response (not Turtle)") from None
         return Result(form, [], [], graph=g)
 
     def _call(self, w) -> str:
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
         try:
-            response = w.query().response
-            body = response.read()
-        except urllib.error.HTTPError as e:
-            raise MinekgError(f"endpoint {self.url}: HTTP {e.code} {e.reason}{_said(_body(e))}") from None
-        except urllib.error.URLError as e:
-            reason = e.reason
-            if isinstance(reason, socket.timeout | TimeoutError):
-                raise MinekgError(f"endpoint {self.url}: timed out after {self.timeout:g} s") from None
-            raise MinekgError(f"endpoint {self.url}: cannot connect ({reason})") from None
-        except TimeoutError:
-            raise MinekgError(f"endpoint {self.url}: timed out after {self.timeout:g} s") from None
+            with http_errors(self.url, self.timeout):
+                body = w.query().response.read()
         except SPARQLWrapperException as e:
-            raise MinekgError(f"endpoint {self.url}: {_wrapper_error(e)}") from None
-        except (ConnectionError, OSError) as e:
-            raise MinekgError(f"endpoint {self.url}: connection failed ({_first_line(e)})") from None
+            raise _wrapper_error(e, self.url) from None
         return body.decode("utf-8", errors="replace") if isinstance(body, bytes) else str(body)
 
 
@@ -268,50 +270,30 @@ def parse_json_results(doc: dict, where: str) -> Result:
                                Literal(t["value"], datatype=URIRef(dt) if dt and not dt.endswith("#string") else None))
             rows.append(row)
     except (KeyError, TypeError, AttributeError):
-        raise MinekgError(f"endpoint {where}: malformed response (not SPARQL JSON results)") from None
+        raise UpstreamUnavailable(f"endpoint {where}: malformed response (not SPARQL JSON results)") from None
     return Result("SELECT", variables, rows)
 
 
 # SPARQLWrapper turns these statuses into exceptions whose text holds the response as a bytes repr.
-_WRAPPER_STATUS = {"QueryBadFormed": "400 Bad Request", "Unauthorized": "401 Unauthorized",
-                   "EndPointNotFound": "404 Not Found", "URITooLong": "414 URI Too Long",
-                   "EndPointInternalError": "500 Internal Server Error"}
+_WRAPPER_STATUS = {"QueryBadFormed": (400, "Bad Request"), "Unauthorized": (401, "Unauthorized"),
+                   "EndPointNotFound": (404, "Not Found"), "URITooLong": (414, "URI Too Long"),
+                   "EndPointInternalError": (500, "Internal Server Error")}
 
 
-def _body(e: urllib.error.HTTPError) -> bytes:
-    try:
-        return e.read()
-    except OSError:
-        return b""
-
-
-def _said(body: bytes | str, limit: int = 300) -> str:
-    """What the endpoint said, on one line: the first non-blank line of its error body, clipped."""
-    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
-    first = next((" ".join(line.split()) for line in text.splitlines() if line.strip()), "")
-    if not first:
-        return ""
-    return ": " + (first if len(first) <= limit else first[: limit - 1] + "…")
-
-
-def _wrapper_error(e: BaseException) -> str:
+def _wrapper_error(e: BaseException, url: str) -> MinekgError:
     """A SPARQLWrapper error as the HTTP status it stands for and the endpoint's own message."""
     import ast
 
     status = _WRAPPER_STATUS.get(type(e).__name__)
     _head, sep, response = str(e).partition("\n\nResponse:\n")
     if status is None:
-        return _first_line(e)
+        return UpstreamUnavailable(f"endpoint {url}: {first_line(e)}")
     try:
         body = ast.literal_eval(response) if sep else b""
     except (ValueError, SyntaxError):
         body = response
-    return f"HTTP {status}{_said(body)}"
-
-
-def _first_line(e: BaseException) -> str:
-    text = str(e).strip()
-    return text.splitlines()[0] if text else type(e).__name__
+    code, reason = status
+    return status_error(code, f"endpoint {url}: HTTP {code} {reason}{said(body)}")
 
 
 def open_store(backend: str = DEFAULT_BACKEND, nquads: Path | None = None, endpoint: str | None = None,

@@ -11,14 +11,15 @@ relative IRIs (<minekg.ttl>), so the description stays true wherever the folder 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
+from minekg import formats as registry
 from minekg.build.assemble import ONTOLOGY_GRAPH, _superclasses
+from minekg.rdf import isodates
 from minekg.rdf.loading import parse_turtle
 from minekg.rdf.namespaces import MK, PREFIXES
 from minekg.release.export_rdf import turtle
@@ -33,18 +34,15 @@ DATASET = URIRef("https://w3id.org/minekg/dataset")
 HERE = "https://minekg.invalid/release/"
 DESCRIPTION_PREFIXES = {**PREFIXES, "dcat": str(DCAT), "void": str(VOID), "spdx": str(SPDX),
                         "foaf": str(FOAF)}
-MEDIA_TYPES = {
-    ".ttl": "text/turtle", ".nt": "application/n-triples", ".nq": "application/n-quads",
-    ".trig": "application/trig", ".rdf": "application/rdf+xml", ".jsonld": "application/ld+json",
-    ".csv": "text/csv", ".md": "text/markdown",
-}
-RDF_SUFFIXES = {".ttl", ".nt", ".nq", ".trig", ".rdf", ".jsonld"}
+RDF_SUFFIXES = {"." + f.extension for f in registry.of_kind("graph", "dataset")}
 EXAMPLE_KINDS = (MK.TreatyAction, MK.Allegation, MK.Denial, MK.StockpileFigure, MK.MineUse)
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def media_type(name: str) -> str:
-    return MEDIA_TYPES[Path(name).suffix]
+    f = registry.by_extension(Path(name).suffix)
+    if f is None:  # a file kind the registry does not know: a programming error, not the user's
+        raise KeyError(name)
+    return f.media_type
 
 
 def latest_source_date(quads: Iterable[Quad]) -> Literal | None:
@@ -57,7 +55,7 @@ def latest_source_date(quads: Iterable[Quad]) -> Literal | None:
     document_types = {c for c, ups in _superclasses(onto).items() if MK.SourceDocument in ups}
     documents = {s for s, p, o, _g in quads if p == RDF.type and o in document_types}
     dates = [o for s, p, o, _g in quads if s in documents and p in (MK.lastUpdated, DCTERMS.date)
-             and isinstance(o, Literal) and _DATE.match(str(o))]
+             and isinstance(o, Literal) and isodates.datatype(str(o)) is not None]
     if not dates:
         return None
     # Partial dates are compared by their first day, a more precise date winning a tie; never completed.

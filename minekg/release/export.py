@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from minekg import __version__, atomic, resources
+from minekg import formats as registry
 from minekg.errors import MinekgError
 from minekg.project import Project
 from minekg.rdf import oxi
@@ -46,8 +47,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("jsonld", "minekg.jsonld", "JSON-LD framed per statement, with context.jsonld"),
     Format("csv", "README.md", "CSV, one table per statement kind in tables/, with README.md"),
 )}
-ALIASES = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "rdf": "rdfxml", "xml": "rdfxml",
-           "json-ld": "jsonld", "n-triples": "ntriples", "n-quads": "nquads", "rdf/xml": "rdfxml"}
+# Other names come from the registry (minekg/formats.py: ttl, nt, nq, n-triples, json-ld, rdf/xml, ...);
+# for a whole dataset `xml` can only mean RDF/XML (for query results it means SPARQL XML).
+ALIASES = {"xml": "rdfxml"}
 
 
 @dataclass
@@ -62,10 +64,10 @@ class ExportReport:
 
 def find_format(name: str) -> Format:
     key = name.strip().lower()
-    key = ALIASES.get(key, key)
-    if key not in FORMATS:
+    known = registry.find(ALIASES.get(key, key))
+    if known is None or known.name not in FORMATS:
         raise MinekgError(f"unknown format {name!r} (one of: {', '.join(FORMATS)})")
-    return FORMATS[key]
+    return FORMATS[known.name]
 
 
 def export_folder() -> Path:

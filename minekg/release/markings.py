@@ -62,8 +62,9 @@ class Release:
 # ------------------------------------------------------------------ reading
 
 
-def _parse(path: Path, shown: str | None = None) -> Iterator:
-    """pyoxigraph's quads of an N-Quads file; a missing or malformed file is one line of error."""
+def parse_nquads(path: Path, shown: str | None = None) -> Iterator:
+    """pyoxigraph's quads of an N-Quads file; a missing or malformed file is one line of error (the one
+    reader of the built dataset: export, release filtering and push)."""
     import pyoxigraph as ox
 
     shown = shown or str(path)
@@ -87,7 +88,7 @@ def _rdflib_quad(q) -> Quad:
 
 def read_nquads(path: Path, shown: str | None = None) -> list[Quad]:
     """The quads of an N-Quads file (the built dataset), as rdflib terms with the graph IRI as text."""
-    return [_rdflib_quad(q) for q in _parse(path, shown)]
+    return [_rdflib_quad(q) for q in parse_nquads(path, shown)]
 
 
 def _profile_and_marks(path: Path, name: str) -> tuple[Profile, bool]:
@@ -97,7 +98,7 @@ def _profile_and_marks(path: Path, name: str) -> tuple[Profile, bool]:
     onto: list[Quad] = []
     marks: set[str] = set()
     marking = str(MK.marking)
-    for q in _parse(path):
+    for q in parse_nquads(path):
         g = _graph(q)
         if g == ONTOLOGY_GRAPH:
             onto.append(_rdflib_quad(q))

@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import base64
 import os
-import socket
-import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from minekg import formats as registry
 from minekg.errors import MinekgError
+from minekg.query.remote import http_errors
 from minekg.rdf.namespaces import GRAPH
+from minekg.release.markings import parse_nquads
 
 GraphFilter = Collection[str] | Callable[[str], bool] | None
 DEFAULT_GRAPH = ""  # the key of the default graph's triples, sent with ?default
@@ -64,15 +65,10 @@ def _read_quads(nquads_path: Path, graphs: GraphFilter = None) -> dict[str, list
 
     keep = _keep(graphs)
     quads: dict[str, list] = {}
-    try:
-        for q in ox.parse(path=str(nquads_path), format=ox.RdfFormat.N_QUADS):
-            name = DEFAULT_GRAPH if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
-            if keep(name):
-                quads.setdefault(name, []).append(q)
-    except FileNotFoundError:
-        raise MinekgError(f"{nquads_path}: file not found") from None
-    except SyntaxError as e:
-        raise MinekgError(f"{nquads_path}: not valid N-Quads: {str(e).strip().splitlines()[0]}") from None
+    for q in parse_nquads(nquads_path):
+        name = DEFAULT_GRAPH if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
+        if keep(name):
+            quads.setdefault(name, []).append(q)
     return dict(sorted(quads.items()))
 
 
@@ -107,12 +103,12 @@ def push(nquads_path: Path, store_url: str, graphs: GraphFilter = None, endpoint
             _request("DELETE", _graph_url(store_url, name), store_url, timeout, missing_ok=True)
         everything = [q for qs in quads.values() for q in qs]
         _request("POST", store_url, store_url, timeout, ox.serialize(everything, format=ox.RdfFormat.N_QUADS) or b"",
-                 "application/n-quads")
+                 registry.get("nquads").media_type)
     else:
         for name, qs in quads.items():
             body = ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in qs],
                                 format=ox.RdfFormat.N_TRIPLES) or b""
-            _request("PUT", _graph_url(store_url, name), store_url, timeout, body, "application/n-triples")
+            _request("PUT", _graph_url(store_url, name), store_url, timeout, body, registry.get("ntriples").media_type)
     report.graphs = {name: len(qs) for name, qs in quads.items()}
     if endpoint:
         for stale in sorted(set(minekg_graphs(endpoint, timeout)) - set(quads)):
@@ -152,18 +148,6 @@ def _request(method: str, url: str, shown: str, timeout: float, body: bytes | No
     if user is not None:
         token = base64.b64encode(f"{user}:{os.environ.get('MINEKG_ENDPOINT_PASSWORD', '')}".encode()).decode()
         req.add_header("Authorization", f"Basic {token}")
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as response:
-            response.read()
-    except urllib.error.HTTPError as e:
-        if missing_ok and e.code == 404:
-            return  # deleting a graph the store does not hold
-        raise MinekgError(f"endpoint {shown}: HTTP {e.code} {e.reason} on {method}") from None
-    except urllib.error.URLError as e:
-        if isinstance(e.reason, socket.timeout | TimeoutError):
-            raise MinekgError(f"endpoint {shown}: timed out after {timeout:g} s") from None
-        raise MinekgError(f"endpoint {shown}: cannot connect ({e.reason})") from None
-    except TimeoutError:
-        raise MinekgError(f"endpoint {shown}: timed out after {timeout:g} s") from None
-    except (ConnectionError, OSError) as e:
-        raise MinekgError(f"endpoint {shown}: connection failed ({e})") from None
+    with http_errors(shown, timeout, method, missing_ok), urllib.request.urlopen(req, timeout=timeout) as response:
+        response.read()
+

@@ -51,6 +51,7 @@ from starlette.responses import (
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from minekg import formats as registry
 from minekg import resources
 from minekg.errors import MinekgError
 from minekg.project import Project
@@ -65,10 +66,10 @@ from minekg.server.sentences import local_href
 from minekg.server.worker import Reply
 from minekg.server.worker import Request as QueryRequest
 
-log = logging.getLogger("minekg.serve")
+log = logging.getLogger("minekg.server")
 
-RDF_EXT = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
-EXT_OF = {v: k for k, v in RDF_EXT.items()}
+# /data/... and /ontology.* files: one per graph format of the registry, by its extension
+RDF_EXT = {f.extension: f.name for f in formats.GRAPH_TYPES}
 SEARCH_KINDS = {
     "state": MK.State,
     "person": MK.Person,
@@ -251,13 +252,12 @@ def _state(request: Request) -> State:
 
 
 def _wants_html(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
-    for mime, q in formats.parse_accept(accept):
-        if q > 0 and mime in ("text/html", "application/xhtml+xml"):
-            return True
-        if q > 0 and mime != "*/*":
-            return False
-    return False
+    """An error as an HTML page only for a client that prefers HTML to text (a browser); else one line."""
+    offered = (registry.get("text"), registry.get("html"))
+    try:
+        return registry.negotiate(offered, request.headers.get("accept")).kind == "page"
+    except registry.NotAcceptable:
+        return False  # a client that takes neither still gets the one line
 
 
 def error_response(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -340,19 +340,15 @@ async def api_run_query(request: Request) -> Response:
     reply = await state.runner.run(QueryRequest(text, accept, fmt, state.config.max_rows))
     extra = {}
     if request.query_params.get("download") and reply.status == 200:
-        ext = {
-            "sparql-results+json": "json",
-            "sparql-results+xml": "xml",
-            "csv": "csv",
-            "tab-separated-values": "tsv",
-            "turtle": "ttl",
-            "n-triples": "nt",
-            "ld+json": "jsonld",
-            "rdf+xml": "rdf",
-        }
-        sub = reply.content_type.split(";")[0].split("/")[-1]
-        extra["Content-Disposition"] = f'attachment; filename="{q.name}.{ext.get(sub, "txt")}"'
+        ext = _extension_of(reply.content_type)
+        extra["Content-Disposition"] = f'attachment; filename="{q.name}.{ext}"'
     return protocol.reply_response(reply, extra=extra)
+
+
+def _extension_of(content_type: str) -> str:
+    mime = content_type.split(";")[0].strip()
+    f = next((f for f in formats.SELECT_TYPES + formats.GRAPH_TYPES if f.media_type == mime), None)
+    return f.extension if f else "txt"
 
 
 async def api_search(request: Request) -> Response:
@@ -444,20 +440,16 @@ async def dereference(request: Request) -> Response:
 def _negotiated_target(request: Request, html: str, data_stem: str) -> str:
     """Where an IRI's 303 points: its HTML page for browsers (and */*), else the RDF file asked for."""
     accept = request.headers.get("accept")
-    for mime, q in formats.parse_accept(accept):
-        if q <= 0:
-            continue
-        if mime in ("text/html", "application/xhtml+xml", "*/*", "text/*"):
-            return html
-        if mime == "application/json":  # plain JSON for a description means JSON-LD
-            return f"{data_stem}.jsonld"
-        for t in formats.GRAPH_TYPES:
-            if mime == t.mime or mime in t.aliases:
-                return f"{data_stem}.{EXT_OF[t.name]}"
-    raise PageError(
-        406,
-        f"cannot serve {accept!r}: pages are text/html; data is " + ", ".join(t.mime for t in formats.GRAPH_TYPES),
-    )
+    # The page first: a browser's */* and text/* mean HTML; plain JSON means JSON-LD (its alias).
+    try:
+        chosen = registry.negotiate((registry.get("html"),) + formats.GRAPH_TYPES, accept)
+    except registry.NotAcceptable:
+        raise PageError(
+            406,
+            f"cannot serve {accept!r}: pages are text/html; data is "
+            + ", ".join(t.media_type for t in formats.GRAPH_TYPES),
+        ) from None
+    return html if chosen.kind == "page" else f"{data_stem}.{chosen.extension}"
 
 
 async def entity_page(request: Request) -> Response:

@@ -2,10 +2,11 @@
 
     /curate                    the documents the release serves
     /curate/{slug}             one document, sentence by sentence, with statements and candidates
-    /curate/{slug}/accept      POST {candidate, edits, digest}     -> graph_data/statements/FILE.ttl
+    /curate/{slug}/accept      POST {candidate, edits, add, quote, quotes, digest} -> graph_data/statements/FILE.ttl
     /curate/{slug}/reject      POST {candidate, reason, digest}    -> graph_data/drafts/SLUG.rejections.yaml
     /curate/{slug}/exclude     POST {start, reason, digest}        -> graph_data/coverage_exclusions/FILE.yaml
-    /curate/{slug}/new         POST {kind, start, quote, values, footnote, digest} -> graph_data/statements/FILE.ttl
+    /curate/{slug}/new         POST {kind, start, quote, values, footnote, missingFootnote, quotes, name, digest}
+                                                               -> graph_data/statements/FILE.ttl
 
 Writes happen only when the server was started with --curate, only from the page's own origin with the
 token the page was served with, and only over the file the curator saw (its sha256; else 409). Without
@@ -118,9 +119,21 @@ async def _write(request: Request, action) -> Response:
     return JSONResponse(done)
 
 
+def _quotes(b: dict) -> list[dict]:
+    quotes = b.get("quotes") or []
+    if not isinstance(quotes, list) or not all(isinstance(q, dict) for q in quotes):
+        raise ValueError("quotes: a list of {quote, footnote, missingFootnote}")
+    return quotes
+
+
 async def accept(request: Request) -> Response:
-    return await _write(request, lambda p, slug, b: review.accept(
-        p, slug, str(b["candidate"]), dict(b.get("edits") or {}), str(b["digest"])))
+    def done(p, slug, b):
+        add, quotes, quote = dict(b.get("add") or {}), _quotes(b), b.get("quote")
+        if quote is not None and not isinstance(quote, dict):
+            raise ValueError("quote: {quote, footnote, missingFootnote}")
+        return review.accept(p, slug, str(b["candidate"]), dict(b.get("edits") or {}), str(b["digest"]),
+                             amend=lambda f, g, iri: compose.amend(p, f, g, iri, add, quotes, quote))
+    return await _write(request, done)
 
 
 async def reject(request: Request) -> Response:
@@ -137,9 +150,12 @@ async def new_statement(request: Request) -> Response:
     def make(p, slug, b):
         quote = b.get("quote")
         footnote = b.get("footnote")
+        missing = b.get("missingFootnote")
+        quotes = _quotes(b)
         return compose.create(p, slug, str(b["kind"]), int(b["start"]), None if quote is None else str(quote),
                               dict(b.get("values") or {}), None if footnote in (None, "") else int(footnote),
-                              str(b["digest"]))
+                              str(b["digest"]), quotes=quotes, name=str(b.get("name") or "") or None,
+                              missing_footnote=None if missing in (None, "") else int(missing))
     return await _write(request, make)
 
 

@@ -26,7 +26,6 @@ import asyncio
 import logging
 import multiprocessing
 import os
-import re
 import signal
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -34,13 +33,13 @@ from pathlib import Path
 
 import anyio.to_thread
 
-from minekg.errors import MinekgError
+from minekg.errors import MinekgError, OutOfMemory, QueryTimedOut, TooManyRows, WorkersUnavailable
 from minekg.query.stores import EndpointStore
 from minekg.server import formats, worker
 from minekg.server.limits import retry_after
 from minekg.server.worker import Reply, Request
 
-log = logging.getLogger("minekg.serve")
+log = logging.getLogger("minekg.server")
 
 _CTX = multiprocessing.get_context("spawn")  # a clean interpreter: forking a running event loop is unsafe
 READY_TIMEOUT = 120.0
@@ -217,7 +216,7 @@ class QueryPool:
         idle = self._idle[True] if lane == LIGHT and self._idle[True] else self._idle[False]
         return idle.pop(0)
 
-    async def _take(self, lane: str) -> _Worker | Reply:
+    async def _take(self, lane: str) -> _Worker:
         # Taken without yielding to the event loop when a worker is free and nobody in this lane is ahead,
         # so that the idle workers and the waiting line seen by the next request are exact.
         if self._can_take(lane) and not self._waiting[lane]:
@@ -235,12 +234,12 @@ class QueryPool:
                     self._changed.wait_for(lambda: self._can_take(lane) or not self._live), self.queue_timeout
                 )
                 if not self._can_take(lane):
-                    return Reply.error(503, self._unavailable())
+                    raise WorkersUnavailable(self._unavailable())
                 return self._pop(lane)
         except TimeoutError:
-            return Reply.error(
-                503, f"all {self.size} query workers stayed busy for {self.queue_timeout:g} s; try again shortly"
-            )
+            raise WorkersUnavailable(
+                f"all {self.size} query workers stayed busy for {self.queue_timeout:g} s; try again shortly"
+            ) from None
         finally:
             self._waiting[lane] -= 1
 
@@ -259,36 +258,36 @@ class QueryPool:
     # ---- running a query
 
     async def run(self, req: Request, lane: str = LIGHT) -> Reply:
+        try:
+            return await self._run(req, lane)
+        except (QueryTimedOut, OutOfMemory, WorkersUnavailable) as e:
+            return worker.failed(e)
+
+    async def _run(self, req: Request, lane: str) -> Reply:
         if not self._live:  # said at once: waiting would not help until a worker is back
-            return Reply.error(503, self._unavailable())
-        taken = await self._take(lane)
-        if isinstance(taken, Reply):
-            return taken
-        w = taken
+            raise WorkersUnavailable(self._unavailable())
+        w = await self._take(lane)
         try:  # the time limit counts evaluation; waiting in line has its own limit above
             reply = await anyio.to_thread.run_sync(w.exchange, req, self.timeout)
         except QueryTimeout:
             self._lost(w)
-            return Reply.error(
-                503,
+            raise QueryTimedOut(
                 f"the query ran past the server's time limit of {self.timeout:g} s "
-                "and was stopped; narrow it or add a LIMIT",
-            )
+                "and was stopped; narrow it or add a LIMIT"
+            ) from None
         except WorkerDied:
             ending = await anyio.to_thread.run_sync(w.ending)
             self._lost(w)
-            return self._death_reply(ending)
+            raise self._death(ending) from None
         await self._give_back(w)
         return reply
 
-    def _death_reply(self, ending: str) -> Reply:
+    def _death(self, ending: str) -> OutOfMemory | WorkersUnavailable:
         # A worker over its address-space limit fails an allocation in oxigraph, which aborts the process;
         # any other death (an operator's kill, the system's OOM killer) is reported as what it was.
         if ending == "killed by SIGABRT" and self.memory_limit:
-            return Reply.error(422, "the query exhausted a query worker's memory and was stopped; narrow it")
-        return Reply.error(
-            503, f"the query worker running this query was {ending} and has been replaced; try again"
-        )
+            return OutOfMemory("the query exhausted a query worker's memory and was stopped; narrow it")
+        return WorkersUnavailable(f"the query worker running this query was {ending} and has been replaced; try again")
 
     # ---- keeping the pool full
 
@@ -366,27 +365,16 @@ class EndpointRunner:
     async def run(self, req: Request, lane: str = LIGHT) -> Reply:
         try:
             result = await anyio.to_thread.run_sync(self.store.query, req.text)
-        except MinekgError as e:
-            message = str(e)
-            if "timed out" in message:
-                status = 503
-            elif re.search(r": HTTP 4\d\d ", message) or not message.startswith("endpoint "):
-                status = 400  # the upstream store rejected the query itself
-            else:
-                status = 502
-            return Reply.error(status, message)
-        size = len(result.rows) if result.graph is None else len(result.graph)
-        if size > req.max_rows:
-            return Reply.error(
-                422,
-                f"the result has more than {req.max_rows} rows, the server's limit; add a LIMIT or narrow the query",
-            )
-        try:
+            size = len(result.rows) if result.graph is None else len(result.graph)
+            if size > req.max_rows:
+                raise TooManyRows(
+                    f"the result has more than {req.max_rows} rows, the server's limit; add a LIMIT or narrow the query"
+                )
             media = formats.negotiate(formats.candidates_for(result.form), req.accept, req.fmt)
-        except formats.NotAcceptable as e:
-            return Reply.error(e.status, str(e))
+        except MinekgError as e:  # typed: the upstream's failures carry their status (minekg.query.remote)
+            return worker.failed(e)
         body = formats.serialize(result, media)
-        return worker.capped(Reply(200, f"{media.mime}; charset=utf-8", body), self.max_answer_bytes)
+        return worker.capped(Reply(200, f"{media.media_type}; charset=utf-8", body), self.max_answer_bytes)
 
     async def close(self) -> None:
         pass

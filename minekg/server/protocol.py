@@ -14,6 +14,7 @@ import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
+from minekg import formats as registry
 from minekg.errors import MinekgError
 from minekg.query import guard
 from minekg.server import formats
@@ -172,12 +173,13 @@ def bound_endpoint(host: str, port: int) -> str:
 
 async def service_description(request: Request, settings, runner, accept: str | None, fmt: str | None) -> Response:
     """The endpoint root without a query: its SPARQL service description (a browser goes to the workbench)."""
-    if not fmt and formats.parse_accept(accept)[0][0] == "text/html":
-        return RedirectResponse("/", status_code=303)
     try:
-        media = formats.negotiate(formats.GRAPH_TYPES, accept, fmt)
+        # A browser (preferring HTML to every RDF format) is sent to the workbench.
+        media = formats.negotiate(formats.GRAPH_TYPES + (registry.get("html"),), accept, fmt)
     except formats.NotAcceptable as e:
         return text_error(e.status, str(e))
+    if media.kind == "page":
+        return RedirectResponse("/", status_code=303)
     endpoint = bound_endpoint(settings.config.host, settings.config.port)
     turtle = settings.render_text(
         "service-description.ttl",
@@ -194,19 +196,10 @@ async def service_description(request: Request, settings, runner, accept: str | 
     g = Graph()
     g.parse(data=turtle, format="turtle")
     body = formats.serialize(Result("CONSTRUCT", [], [], graph=g), media)
-    return Response(body, media_type=f"{media.mime}; charset=utf-8", headers={"Vary": "Accept"})
+    return Response(body, media_type=f"{media.media_type}; charset=utf-8", headers={"Vary": "Accept"})
 
 
-SD_FORMATS = (
-    "http://www.w3.org/ns/formats/SPARQL_Results_JSON",
-    "http://www.w3.org/ns/formats/SPARQL_Results_XML",
-    "http://www.w3.org/ns/formats/SPARQL_Results_CSV",
-    "http://www.w3.org/ns/formats/SPARQL_Results_TSV",
-    "http://www.w3.org/ns/formats/Turtle",
-    "http://www.w3.org/ns/formats/N-Triples",
-    "http://www.w3.org/ns/formats/JSON-LD",
-    "http://www.w3.org/ns/formats/RDF_XML",
-)
+SD_FORMATS = tuple(registry.FORMATS_NS + f.w3c for f in formats.SELECT_TYPES + formats.GRAPH_TYPES)
 
 
 async def handle_graph_store(request: Request, settings, runner) -> Response:

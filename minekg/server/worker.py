@@ -18,10 +18,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from minekg.errors import MinekgError
+from minekg.errors import MinekgError, OutOfMemory, QueryFailure
 from minekg.query import guard
-from minekg.query.stores import OxigraphStore, TooManyRows
-from minekg.server import formats
+from minekg.query.stores import OxigraphStore
+from minekg.server import formats, native
 
 
 @dataclass(frozen=True)
@@ -44,25 +44,29 @@ class Reply:
         return cls(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode("utf-8"))
 
 
-def answer(store: OxigraphStore, req: Request) -> Reply:
+def answer(store: OxigraphStore, req: Request, max_bytes: int = 0) -> Reply:
     try:
         if req.guard:
             # Parsing takes up to seconds on a long query: here, under the time limit and outside the
             # server's process, rather than in the server where every request would wait for it.
             guard.inspect(req.text)
-        result = store.query(req.text, max_rows=req.max_rows)
-        media = formats.negotiate(formats.candidates_for(result.form), req.accept, req.fmt)
-        return Reply(200, f"{media.mime}; charset=utf-8", formats.serialize(result, media))
-    except formats.NotAcceptable as e:
-        return Reply.error(e.status, str(e))
-    except TooManyRows as e:
-        return Reply.error(422, str(e))
-    except guard.QueryRefused as e:
-        return Reply.error(e.status, str(e))
-    except MinekgError as e:
-        return Reply.error(400, str(e))
+        res = store.run(req.text)
+        media = formats.negotiate(formats.candidates_for(store.form(res)), req.accept, req.fmt)
+        if media.name in native.NATIVE:  # SELECT/ASK: pyoxigraph writes them, no rdflib term is made
+            body = native.serialize(res, media, req.max_rows, max_bytes)
+        else:
+            body = formats.serialize(store.convert(res, req.max_rows), media)
+        return Reply(200, f"{media.media_type}; charset=utf-8", body)
     except MemoryError:
-        return Reply.error(422, "the query needs more memory than a query worker may use; narrow it")
+        return failed(OutOfMemory("the query needs more memory than a query worker may use; narrow it"))
+    except MinekgError as e:
+        return failed(e)
+
+
+def failed(e: MinekgError) -> Reply:
+    """The reply for a failure: its own HTTP status if it is a typed QueryFailure, else 400 (the query or
+    its parameters are at fault)."""
+    return Reply.error(e.status if isinstance(e, QueryFailure) else 400, str(e))
 
 
 def capped(reply: Reply, max_bytes: int) -> Reply:
@@ -70,11 +74,7 @@ def capped(reply: Reply, max_bytes: int) -> Reply:
     in the worker, so an oversized answer never crosses to the server's process."""
     if max_bytes <= 0 or len(reply.body) <= max_bytes:
         return reply
-    return Reply.error(
-        422,
-        f"the answer is larger than the server's limit of {max_bytes} bytes; "
-        "add a LIMIT or select fewer or shorter values",
-    )
+    return failed(native.too_large(max_bytes))
 
 
 CLONE_NEWUSER = 0x10000000
@@ -121,4 +121,4 @@ def main(conn, nquads: str, memory_limit: int, max_answer_bytes: int = 0, *, iso
             return
         if req is None:
             return
-        conn.send(capped(answer(store, req), max_answer_bytes))
+        conn.send(capped(answer(store, req, max_answer_bytes), max_answer_bytes))

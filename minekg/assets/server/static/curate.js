@@ -122,6 +122,25 @@ function openEditor(item) {
     const w = widget(dd);
     if (w) form.append(el("div", { class: "field", "data-field": dd.dataset.key }, el("span", { text: dd.dataset.key.replace("mk:", "") }), w));
   }
+  // its quote: another passage of the sentence (selected, then "Use the selected text"), footnote numbers
+  const shown = item.querySelector(".quote mark")?.textContent || "";
+  const quote = el("input", { type: "text", class: "edit-quote", value: shown, "data-shown": shown });
+  const useSel = el("button", { type: "button", class: "use-selection", text: "Use the selected text" });
+  useSel.addEventListener("mousedown", (ev) => { const q = selectedIn(item.closest(".sentence")); if (q) quote.value = q; ev.preventDefault(); });
+  form.append(el("div", { class: "field edit-quote-row" }, el("span", { text: "quote" }), quote, useSel,
+    el("input", { type: "text", class: "edit-footnote", placeholder: "footnote number", size: "6" }),
+    el("input", { type: "text", class: "edit-missing", placeholder: "missing footnote number", size: "6" })));
+  // beyond its values: fields the candidate lacks (a summary, a second scope) and further quotes
+  const kind = "mk:" + item.querySelector(".head b").textContent.trim();
+  if (DATA.statementKinds[kind]) {
+    const more = el("select", { class: "more-fields" });
+    more.append(el("option", { value: "", text: "add a field…" }));
+    for (const f of DATA.statementKinds[kind].fields) more.append(el("option", { value: f.key, text: f.key.replace("mk:", "") }));
+    form.append(el("div", { class: "new-fields" }), more, el("div", { class: "quotes" }),
+      el("button", { type: "button", class: "add-quote", text: "Add a quote" }));
+    wireMore(form, () => kind);
+    form.querySelector(".add-quote").addEventListener("click", () => addQuote(form).querySelector("input").focus());
+  }
   item.querySelector(".actions").before(form);
   const first = form.querySelector("input, select");
   if (first) first.focus();
@@ -154,6 +173,57 @@ function selectedIn(sentence) {
   return sel.toString();
 }
 
+function selectedAnywhere() {
+  // a further quote may come from any sentence of the document (a footnote's text, the next sentence)
+  const sel = window.getSelection();
+  if (!sel || sel.isCollapsed) return "";
+  const inText = (n) => n && (n.nodeType === 1 ? n : n.parentElement)?.closest(".sentence-text");
+  return inText(sel.anchorNode) && inText(sel.focusNode) ? sel.toString() : "";
+}
+
+function conceptSelect(key, scheme, part) {
+  const select = el("select", part ? { "data-part": part } : { "data-key": key });
+  select.append(el("option", { value: "", text: "—" }));
+  for (const c of DATA.schemes[scheme] || []) select.append(el("option", { value: c.value, text: c.label }));
+  return select;
+}
+
+function quantityWidget(f) {
+  // a figure with its qualifier, or bounds, units, an order of magnitude, a duration: empty parts stay unsaid
+  const wrap = el("span", { class: "quantity-field", "data-key": f.key });
+  wrap.append(el("label", {}, "qualifier ", conceptSelect(f.key, "mk:QuantityQualifiers", "qualifier")));
+  for (const part of ["value", "minValue", "maxValue", "orderOfMagnitude"]) {
+    wrap.append(el("input", { type: "text", "data-part": part, placeholder: part, size: "9" }));
+  }
+  for (const part of ["measureUnit", "minUnit", "maxUnit"]) {
+    wrap.append(el("label", {}, part + " ", conceptSelect(f.key, "mk:Units", part)));
+  }
+  wrap.append(el("input", { type: "text", "data-part": "duration", placeholder: "duration (P18M)", size: "9" }));
+  return wrap;
+}
+
+function intervalWidget(f) {
+  const wrap = el("span", { class: "interval-field", "data-key": f.key });
+  wrap.append(el("input", { type: "text", "data-part": "start", placeholder: "start (YYYY[-MM[-DD]])", size: "14" }),
+    el("input", { type: "text", "data-part": "end", placeholder: "end (open if empty)", size: "14" }));
+  return wrap;
+}
+
+function contentWidget(f) {
+  // a speech act's content: a statement already in the file, or a new one made with the speech act
+  const wrap = el("div", { class: "content-field", "data-key": f.key });
+  const existing = el("input", { type: "text", class: "content-existing", placeholder: "an existing statement (s:…)", list: "entities" });
+  const kind = el("select", { class: "content-kind" });
+  kind.append(el("option", { value: "", text: "or a new content statement of kind…" }));
+  for (const [k, spec] of Object.entries(DATA.statementKinds)) if (!spec.speechAct) kind.append(el("option", { value: k, text: spec.label }));
+  const name = el("input", { type: "text", class: "content-name", placeholder: "its name (optional): s:" + DATA.slug + "-NAME" });
+  const box = el("div", { class: "fieldset" }, el("div", { class: "new-fields" }), el("select", { class: "more-fields" }));
+  kind.addEventListener("change", () => renderKind(box, kind.value, true));
+  wireMore(box, () => kind.value);
+  wrap.append(existing, kind, name, box);
+  return wrap;
+}
+
 function fieldWidget(f) {
   if (f.widget === "choice" || f.widget === "concept" || f.widget === "boolean") {
     const select = el("select", { "data-key": f.key });
@@ -168,39 +238,110 @@ function fieldWidget(f) {
     const dd = el("dd", { "data-key": f.key, "data-value": "", "data-widget": "entity" });
     return widget(dd);
   }
+  if (f.widget === "quantity") return quantityWidget(f);
+  if (f.widget === "interval") return intervalWidget(f);
+  if (f.widget === "content") return contentWidget(f);
   return el("input", { "data-key": f.key, type: "text", class: f.widget, placeholder: f.widget });
 }
 
-function addField(form, f) {
-  if (form.querySelector(`.field[data-field="${f.key}"]`)) return;
+function addField(box, f) {
+  const fields = box.querySelector(":scope > .new-fields");
+  if (fields.querySelector(`:scope > .field[data-field="${f.key}"]`)) return;
+  // "+" gives the field another value (mk:scope mk:Export, mk:Transit); each value its own widget
+  const another = el("button", { type: "button", class: "another", title: "another value", text: "+" });
   const row = el("div", { class: "field" + (f.required ? " required" : ""), "data-field": f.key },
-    el("span", { text: f.key.replace("mk:", "") + (f.required ? " *" : "") }), fieldWidget(f));
-  form.querySelector(".new-fields").append(row);
+    el("span", { text: f.key.replace("mk:", "") + (f.required ? " *" : "") }), el("span", { class: "value" }, fieldWidget(f)), another);
+  another.addEventListener("click", () => another.before(el("span", { class: "value" }, fieldWidget(f))));
+  fields.append(row);
 }
 
-function renderKind(form) {
-  const spec = DATA.statementKinds[form.querySelector(".new-kind-select").value];
-  const box = form.querySelector(".new-fields");
-  box.replaceChildren();
-  for (const f of spec.fields.filter((x) => x.required)) addField(form, f);
-  const more = form.querySelector(".more-fields");
+function renderKind(box, kindKey, isContent = false) {
+  const spec = DATA.statementKinds[kindKey];
+  box.querySelector(":scope > .new-fields").replaceChildren();
+  const more = box.querySelector(":scope > .more-fields");
   more.replaceChildren(el("option", { value: "", text: "add a field…" }));
-  for (const f of spec.fields.filter((x) => !x.required)) more.append(el("option", { value: f.key, text: f.key.replace("mk:", "") }));
+  if (!spec) return;
+  // a content statement has no speaker of its own: the speech act's mk:assertedBy says who spoke
+  const fields = spec.fields.filter((x) => !(isContent && x.key === "mk:assertedBy"));
+  for (const f of fields.filter((x) => x.required)) addField(box, f);
+  for (const f of fields.filter((x) => !x.required)) more.append(el("option", { value: f.key, text: f.key.replace("mk:", "") }));
 }
 
-function newValues(form) {
+function wireMore(box, kindOf) {
+  const more = box.querySelector(":scope > .more-fields");
+  more.addEventListener("change", () => {
+    const f = (DATA.statementKinds[kindOf()]?.fields || []).find((x) => x.key === more.value);
+    if (f) addField(box, f);
+    more.value = "";
+  });
+}
+
+function parts(node) {
   const out = {};
-  for (const row of form.querySelectorAll(".new-fields .field")) {
-    const key = row.dataset.field;
-    const wrap = row.querySelector(".entity-field");
-    if (wrap && wrap.querySelector(".new-entity").checked) {
-      out[key] = { label: wrap.querySelector(".new-label").value, kind: wrap.querySelector(".new-kind").value };
-    } else {
-      const value = row.querySelector(`[data-key="${key}"]`).value;
-      if (value !== "") out[key] = value;
-    }
+  for (const p of node.querySelectorAll(":scope [data-part]")) if (p.value.trim() !== "") out[p.dataset.part] = p.value.trim();
+  return out;
+}
+
+function valueOf(slot) {
+  const w = slot.firstElementChild;
+  if (w.classList.contains("entity-field")) {
+    if (w.querySelector(".new-entity").checked) return { label: w.querySelector(".new-label").value, kind: w.querySelector(".new-kind").value };
+    return w.querySelector("[data-key]").value;
+  }
+  if (w.classList.contains("quantity-field") || w.classList.contains("interval-field")) {
+    const p = parts(w);
+    return Object.keys(p).length ? p : "";
+  }
+  if (w.classList.contains("content-field")) {
+    const existing = w.querySelector(".content-existing").value.trim();
+    if (existing) return existing;
+    const kind = w.querySelector(".content-kind").value;
+    return kind ? { kind, name: w.querySelector(".content-name").value.trim(), values: newValues(w.querySelector(".fieldset")) } : "";
+  }
+  return w.value;
+}
+
+function newValues(box) {
+  const out = {};
+  for (const row of box.querySelectorAll(":scope > .new-fields > .field")) {
+    const values = [...row.querySelectorAll(":scope > .value")].map(valueOf).filter((v) => v !== "");
+    if (values.length) out[row.dataset.field] = values.length === 1 ? values[0] : values;
   }
   return out;
+}
+
+function addQuote(form) {
+  // a further quote of the same statement: anywhere in the document, found there exactly once
+  const quote = el("input", { type: "text", class: "extra-quote-text", placeholder: "the passage, exactly as the source has it", size: "50" });
+  const useSel = el("button", { type: "button", class: "use-selection", text: "Use the selected text" });
+  useSel.addEventListener("mousedown", (ev) => { const q = selectedAnywhere(); if (q) quote.value = q; ev.preventDefault(); });
+  const remove = el("button", { type: "button", class: "remove-quote", text: "Remove" });
+  const row = el("div", { class: "field extra-quote" }, el("span", { text: "another quote" }), quote, useSel,
+    el("input", { type: "text", class: "extra-footnote", placeholder: "footnote number", size: "6" }),
+    el("input", { type: "text", class: "extra-missing", placeholder: "missing footnote number", size: "6" }), remove);
+  remove.addEventListener("click", () => row.remove());
+  form.querySelector(".quotes").append(row);
+  return row;
+}
+
+function editedQuote(editor) {
+  // only what the curator changed: the quote if it differs from the one shown, footnote numbers if typed
+  const q = editor.querySelector(".edit-quote");
+  if (!q) return null;
+  const out = {};
+  if (q.value !== q.dataset.shown) out.quote = q.value;
+  const fn = editor.querySelector(".edit-footnote").value.trim(), missing = editor.querySelector(".edit-missing").value.trim();
+  if (fn) out.footnote = fn;
+  if (missing) out.missingFootnote = missing;
+  if (!Object.keys(out).length) return null;
+  if (!("quote" in out)) out.quote = q.value;
+  return out;
+}
+
+function extraQuotes(form) {
+  return [...form.querySelectorAll(".extra-quote")].map((row) => ({
+    quote: row.querySelector(".extra-quote-text").value, footnote: row.querySelector(".extra-footnote").value.trim(),
+    missingFootnote: row.querySelector(".extra-missing").value.trim() }));
 }
 
 function newStatement(sentence) {
@@ -208,34 +349,36 @@ function newStatement(sentence) {
   const text = sentence.querySelector(".text");
   if (text.querySelector(".new-form")) { text.querySelector(".new-form select").focus(); return; }
   const kind = el("select", { class: "new-kind-select" });
-  for (const [k, spec] of Object.entries(DATA.statementKinds)) kind.append(el("option", { value: k, text: spec.label }));
+  for (const [k, spec] of Object.entries(DATA.statementKinds)) kind.append(el("option", { value: k, text: spec.label + (spec.speechAct ? " (speech act)" : "") }));
   const quote = el("input", { type: "text", class: "new-quote", value: selectedIn(sentence) || sentence.querySelector(".sentence-text").textContent });
   const useSel = el("button", { type: "button", class: "use-selection", text: "Use the selected text" });
   useSel.addEventListener("mousedown", (ev) => { const q = selectedIn(sentence); if (q) quote.value = q; ev.preventDefault(); });
   const footnote = el("input", { type: "text", class: "new-footnote", placeholder: "footnote number", size: "6" });
-  const more = el("select", { class: "more-fields" });
+  const missing = el("input", { type: "text", class: "new-missing-footnote", placeholder: "missing footnote number", size: "6" });
+  const name = el("input", { type: "text", class: "new-name", placeholder: "name (optional): s:" + DATA.slug + "-NAME" });
   const form = el("form", { class: "new-form editor" },
     el("div", { class: "field" }, el("span", { text: "kind" }), kind),
-    el("div", { class: "field" }, el("span", { text: "quote" }), quote, useSel),
-    el("div", { class: "field" }, el("span", { text: "footnote" }), footnote),
-    el("div", { class: "new-fields" }), more,
+    el("div", { class: "field" }, el("span", { text: "name" }), name),
+    el("div", { class: "quotes" },
+      el("div", { class: "field" }, el("span", { text: "quote" }), quote, useSel, footnote, missing)),
+    el("button", { type: "button", class: "add-quote", text: "Add a quote" }),
+    el("div", { class: "new-fields" }), el("select", { class: "more-fields" }),
     el("button", { type: "submit", class: "save-new", text: "Save the statement" }),
     el("button", { type: "button", class: "cancel-new", text: "Cancel" }));
-  kind.addEventListener("change", () => renderKind(form));
-  more.addEventListener("change", () => {
-    const f = DATA.statementKinds[kind.value].fields.find((x) => x.key === more.value);
-    if (f) addField(form, f);
-    more.value = "";
-  });
+  kind.addEventListener("change", () => renderKind(form, kind.value));
+  wireMore(form, () => kind.value);
+  form.querySelector(".add-quote").addEventListener("click", () => addQuote(form).querySelector("input").focus());
   form.querySelector(".cancel-new").addEventListener("click", () => form.remove());
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const problems = text.querySelector(".problems");
+    const problems = text.querySelector(":scope > .problems");
     problems.replaceChildren();
     status("checking (build, validation, coverage)…");
+    const quotes = extraQuotes(form);
     const { status: code, answer } = await post("new", {
       kind: kind.value, start: Number(sentence.dataset.start), quote: quote.value, values: newValues(form),
-      footnote: footnote.value.trim() || null, digest: DATA.digests.statements });
+      footnote: footnote.value.trim() || null, missingFootnote: missing.value.trim() || null, quotes,
+      name: name.value.trim() || null, digest: DATA.digests.statements });
     if (code !== 200) {
       if (code === 409) { status(answer.error, true, true); return; }
       status(answer.error || `error ${code}`, true);
@@ -250,7 +393,7 @@ function newStatement(sentence) {
     status(`made ${answer.statement}; coverage now ${c.covered} of ${c.sentences - c.excluded} sentences`);
   });
   text.append(form);
-  renderKind(form);
+  renderKind(form, kind.value);
   kind.focus();
 }
 
@@ -260,7 +403,10 @@ async function accept(item) {
   if (!item) return;
   item.querySelector(".problems").replaceChildren();
   status("checking (build, validation, coverage)…");
-  const { status: code, answer } = await post("accept", { candidate: item.dataset.iri, edits: edits(item), digest: DATA.digests.statements });
+  const editor = item.querySelector(".editor");
+  const { status: code, answer } = await post("accept", { candidate: item.dataset.iri, edits: edits(item),
+    add: editor ? newValues(editor) : {}, quote: editor ? editedQuote(editor) : null,
+    quotes: editor ? extraQuotes(editor) : [], digest: DATA.digests.statements });
   if (code !== 200) { showFailure(item, code, answer); return; }
   DATA.digests.statements = answer.digest;
   finish(item, "accepted");
