@@ -18,12 +18,14 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from . import atomic, evidence, oxi, register, states
-from .curation import diagnose
-from .errors import MinekgError
-from .loading import parse_turtle, read_text
-from .namespaces import GRAPH, ID, MK, ST, expand, shorten
-from .project import Project
+from minekg import atomic
+from minekg.build import evidence, states
+from minekg.curation import diagnose, register
+from minekg.errors import MinekgError
+from minekg.project import Project
+from minekg.rdf import oxi
+from minekg.rdf.loading import parse_turtle, read_text
+from minekg.rdf.namespaces import GRAPH, ID, MK, ST, expand, shorten
 
 ONTOLOGY_GRAPH = str(GRAPH["ontology"])
 REFERENCE_GRAPH = str(GRAPH["reference"])

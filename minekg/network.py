@@ -33,11 +33,11 @@ from dataclasses import dataclass, field
 import networkx as nx
 from rdflib import Literal, URIRef
 
-from . import states
-from .errors import MinekgError
-from .graph import Graph
-from .namespaces import MK, ST, shorten
-from .queries import expand
+from minekg.build import states
+from minekg.errors import MinekgError
+from minekg.query.catalogue import expand
+from minekg.query.graph import Graph
+from minekg.rdf.namespaces import MK, ST, shorten
 
 QUERY = "201_claims_network"
 DETAILS = "202_claim_details"

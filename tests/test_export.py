@@ -19,18 +19,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from minekg.build.assemble import ONTOLOGY_GRAPH, _superclasses
+from minekg.rdf.loading import parse_turtle
+from minekg.rdf.namespaces import MK, ST, shorten
+from minekg.release.export import FORMATS, export
+from minekg.release.export_jsonld import context_from_ontology, project_context
+from minekg.release.markings import profiles, read_nquads, release
 from pyld import jsonld
 from pyld.documentloader.file import FileDocumentLoader
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
 from minekg import __version__
-from minekg.build import ONTOLOGY_GRAPH, _superclasses
-from minekg.export import FORMATS, export
-from minekg.export_jsonld import context_from_ontology, project_context
-from minekg.export_markings import profiles, read_nquads, release
-from minekg.loading import parse_turtle
-from minekg.namespaces import MK, ST, shorten
 from minekg.project import Project
 from tests.export_support import ROOT, assert_isomorphic, build_marked, dataset_of, rapper, serdi, union
 
@@ -43,7 +43,7 @@ RDF_FORMATS = ["turtle", "ntriples", "nquads", "trig", "rdfxml", "jsonld"]
 EXPORT_SCRIPT = """
 import sys
 from pathlib import Path
-from minekg.export import FORMATS, export
+from minekg.release.export import FORMATS, export
 from minekg.project import Project
 project = Project(Path(sys.argv[1]))
 for fmt in FORMATS:
@@ -175,7 +175,7 @@ def test_unmarked_build_exports_itself_byte_for_byte(built, project, tmp_path):
 def test_context_file_is_generated_from_the_ontology(project):
     shipped = json.loads((ROOT / "export" / "context.jsonld").read_text(encoding="utf-8"))
     assert shipped == project_context(project), \
-        "export/context.jsonld is stale: regenerate it with `.venv/bin/python -m minekg.export_jsonld`"
+        "export/context.jsonld is stale: regenerate it with `.venv/bin/python -m minekg.release.export_jsonld`"
 
 
 def test_context_gives_every_ontology_term_a_short_key(project):

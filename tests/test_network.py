@@ -7,12 +7,12 @@ import datetime
 
 import networkx as nx
 import pytest
+from minekg.rdf.namespaces import MK, shorten
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from minekg import network
 from minekg.errors import MinekgError
-from minekg.namespaces import MK, shorten
+from minekg.viz import network
 
 ROLLUP = network.Filters(rollup=True)
 

@@ -8,10 +8,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from minekg.build.assemble import TERMS_FILE
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
-
-from minekg.build import TERMS_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKER = Path(__file__).resolve().parent / "owl" / "OwlProfileCheck.java"

@@ -11,13 +11,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from minekg.build.assemble import build
+from minekg.query.graph import Graph
+from minekg.rdf.namespaces import MK
 from rdflib import Dataset
 from rdflib import Graph as RdfGraph
 from rdflib.namespace import RDF, RDFS
 
-from minekg.build import build
-from minekg.graph import Graph
-from minekg.namespaces import MK
 from minekg.project import Project
 from tests.seed import copy_tree
 
