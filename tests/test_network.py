@@ -41,6 +41,24 @@ def test_acts_are_the_vocabulary(project):
     assert scheme == network.ACTS
 
 
+def test_each_assessment_value_is_in_one_status_collection(project):
+    # The statuses the network gives a judged claim are the vocabulary's groupings, one per value.
+    vocab = Graph().parse(project.ontology / "vocabularies.ttl")
+    values = set(vocab.subjects(SKOS.inScheme, MK.Assessments))
+    groups = [g for g in vocab.subjects(RDF.type, SKOS.Collection) if set(vocab.objects(g, SKOS.member)) & values]
+    members = [m for g in groups for m in vocab.objects(g, SKOS.member)]
+    assert sorted(members) == sorted(values)  # each value in exactly one collection
+    assert {str(vocab.value(g, SKOS.prefLabel)) for g in groups} <= set(network.STATUS_ORDER)
+
+
+def test_an_assessments_status_is_its_collections_label(claims, project):
+    vocab = Graph().parse(project.ontology / "vocabularies.ttl")
+    label = {str(m): str(vocab.value(g, SKOS.prefLabel))
+             for g in vocab.subjects(RDF.type, SKOS.Collection) for m in vocab.objects(g, SKOS.member)}
+    assessed = [c for c in claims if c.kind == "assessment" and c.assessment]
+    assert assessed and all(c.status == label[c.assessment] for c in assessed)
+
+
 def test_every_allegation_is_an_edge_from_claimant_to_each_accused(net, dataset):
     expected = set()
     for a in dataset.subjects(RDF.type, MK.Allegation):

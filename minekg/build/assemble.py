@@ -36,6 +36,9 @@ DECLARING_TYPES = {
     OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
     RDF.Property, SKOS.ConceptScheme, MK.Concept, OWL.Ontology, RDFS.Datatype,
 }
+# The allow-list of standard terms the data may use: an input to the term check only, never loaded into
+# the ontology graph (it declares rdf:type a rdf:Property and the like, which is not minekg's to publish).
+TERMS_FILE = "external_terms.ttl"
 
 
 def document_graph(slug: str) -> str:
@@ -75,8 +78,8 @@ class Assembled:
 # ------------------------------------------------------------------ loading
 
 
-def _load_dir(asm: Assembled, folder: Path, graph_name, pattern: str = "*.ttl") -> None:
-    for path in sorted(folder.glob(pattern)):
+def _load_dir(asm: Assembled, folder: Path, graph_name, pattern: str = "*.ttl", skip: tuple[str, ...] = ()) -> None:
+    for path in sorted(p for p in folder.glob(pattern) if p.name not in skip):
         shown = asm.project.rel(path)
         g = parse_turtle(path, shown, strict=True)
         name = graph_name(path)
@@ -127,6 +130,14 @@ def _declared_terms(ontology: Graph) -> set[Node]:
         if o in DECLARING_TYPES or (o, RDF.type, OWL.Class) in ontology:
             declared.add(s)
     return declared
+
+
+def _allowed_terms(project: Project) -> set[Node]:
+    """The standard terms ontology/external_terms.ttl allows (none if the project has no such file)."""
+    path = project.ontology / TERMS_FILE
+    if not path.is_file():
+        return set()
+    return _declared_terms(parse_turtle(path, project.rel(path), strict=True))
 
 
 def _check_terms(asm: Assembled, declared: set[Node], typed_elsewhere: frozenset[Node] = frozenset()) -> None:
@@ -474,13 +485,13 @@ def assemble(project: Project | None = None, derive: bool = True) -> Assembled:
     for folder in (project.ontology, project.reference, project.sources, project.statements):
         if not folder.is_dir():
             raise MinekgError(f"{project.rel(folder)}: folder not found (is this a minekg checkout?)")
-    _load_dir(asm, project.ontology, lambda p: ONTOLOGY_GRAPH)
+    _load_dir(asm, project.ontology, lambda p: ONTOLOGY_GRAPH, skip=(TERMS_FILE,))
     _load_dir(asm, project.reference, lambda p: REFERENCE_GRAPH)
     _load_dir(asm, project.sources, lambda p: REFERENCE_GRAPH)
     _load_dir(asm, project.statements, lambda p: document_graph(p.stem))
     _check_described_once(asm)
     ontology = asm.graphs[ONTOLOGY_GRAPH]
-    _check_terms(asm, _declared_terms(ontology))
+    _check_terms(asm, _declared_terms(ontology) | _allowed_terms(project))
     _add_states(asm)
     data = Graph()
     for gname, g in asm.graphs.items():

@@ -131,7 +131,8 @@ def _rebuild_own(c: Cached, own: list[str], doc: URIRef) -> tuple[building.Assem
     mine = [g for g in asm.graphs if g != building.ONTOLOGY_GRAPH]
     described = _described(c, asm, own)
     building._check_described_once(_with(asm, described=described))
-    building._check_terms(asm, building._declared_terms(ontology), frozenset(_typed_elsewhere(c, asm, mine, own)))
+    declared = building._declared_terms(ontology) | building._allowed_terms(c.project)
+    building._check_terms(asm, declared, frozenset(_typed_elsewhere(c, asm, mine, own)))
     _check_state_codes(asm, mine)
     building._check_types(asm, _with_types(c, asm, mine, own), ontology)
     asm.graphs[building.REFERENCE_GRAPH] = _reference(c, asm, mine, doc)

@@ -114,7 +114,9 @@ def quantity_tokens(g: Graph, q: Node) -> list[Token]:
 
 def most_specific_kinds(g: Graph, node: Node) -> list[URIRef]:
     types = sorted(t for t in g.objects(node, RDF.type) if isinstance(t, URIRef))
-    return [t for t in types if not any(u != t and (u, RDFS.subClassOf, t) in g for u in types)] or types
+    # Transitively: the build types every statement mk:Statement too (rules/000), above mk:SpeechAct.
+    return [t for t in types
+            if not any(u != t and t in g.transitive_objects(u, RDFS.subClassOf) for u in types)] or types
 
 
 def attribution(g: Graph, st: Node) -> list[Token]:

@@ -69,21 +69,6 @@ ACTOR_KINDS: dict[str, str] = {
     "Actor": "actor",
 }
 
-# What an assessment value says about the claim it judges.
-ASSESSMENT_STATUS: dict[str, str] = {
-    "Unconfirmed": "unconfirmed",
-    "Unsubstantiated": "unconfirmed",
-    "NoEvidenceFound": "unconfirmed",
-    "NoCredibleInformation": "unconfirmed",
-    "NotAware": "unconfirmed",
-    "NotConclusivelyIdentified": "unconfirmed",
-    "Disputed": "unconfirmed",
-    "NoLongerListed": "unconfirmed",
-    "Corroborated": "corroborated",
-    "Listed": "corroborated",
-    "Concern": "concern",
-}
-
 # An allegation's status is the first of these its responses give; "unanswered" when none is recorded.
 STATUS_ORDER = (
     "acknowledged",
@@ -233,10 +218,16 @@ def claims(graph: Graph) -> list[Claim]:
             parties[key][2][get("partyState")] = get("partyStateLabel") or get("partyState")
     details = graph.query(DETAILS)
     col = {v: i for i, v in enumerate(details.variables)}
+    # What each assessment value says about the claim it judges: the skos:Collection of assessments it is
+    # a member of (ontology/vocabularies.ttl), as 202 gives it.
+    assessment_status: dict[str, str] = {}
     for row in details.rows:
 
         def get(name: str, row=row) -> str:
             return _str(row[col[name]])
+
+        if get("assessmentStatus"):
+            assessment_status[get("assessment")] = get("assessmentStatus")
 
         c = found.get(get("claim"))
         if c is None:  # a speech act with no one in any role: nothing to draw (201 has no row for it)
@@ -296,7 +287,7 @@ def claims(graph: Graph) -> list[Claim]:
         # A claim several actors asserted together is drawn once from each of them.
         jointly += [dataclasses.replace(c, author=other) for other in roles["author"][1:]]
     ordered = sorted([*found.values(), *jointly], key=lambda c: (c.iri, c.author.iri))
-    _derive(ordered)
+    _derive(ordered, assessment_status)
     return ordered
 
 
@@ -305,7 +296,7 @@ def _add(values: list[str], value: str) -> None:
         values.append(value)
 
 
-def _derive(all_claims: list[Claim]) -> None:
+def _derive(all_claims: list[Claim], assessment_status: dict[str, str]) -> None:
     """Each claim's status (from the responses recorded to it) and the bounds of when it was asserted."""
     responses: dict[str, list[Claim]] = defaultdict(list)
     for c in all_claims:
@@ -318,11 +309,12 @@ def _derive(all_claims: list[Claim]) -> None:
     for c in all_claims:
         if c.kind == "allegation":
             # A response names the allegation (mk:respondsTo) or, naming none, speaks of the same content.
-            said = {_response_status(r) for r in responses.get(c.iri, []) + by_content.get(c.content, [])}
+            said = {_response_status(r, assessment_status)
+                    for r in responses.get(c.iri, []) + by_content.get(c.content, [])}
             said.discard("")
             c.statuses = [s for s in STATUS_ORDER if s in said] or ["unanswered"]
         else:
-            c.statuses = [_response_status(c) or "unanswered"]
+            c.statuses = [_response_status(c, assessment_status) or "unanswered"]
         c.status = c.statuses[0]
         bounds = date_bounds(c.asserted) if c.asserted else None
         if bounds:
@@ -334,9 +326,9 @@ def _derive(all_claims: list[Claim]) -> None:
             c.earliest, c.latest = None, min(reported) if reported else None
 
 
-def _response_status(c: Claim) -> str:
+def _response_status(c: Claim, assessment_status: dict[str, str]) -> str:
     if c.kind == "assessment":
-        return ASSESSMENT_STATUS.get(c.assessment.rsplit("#", 1)[-1], "")
+        return assessment_status.get(c.assessment, "")
     return OWN_STATUS.get(c.kind, "")
 
 
