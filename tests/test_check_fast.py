@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from minekg.build import assemble as building
 from minekg.build.validation import validate
-from minekg.cli import main
+from minekg.cli.root import main
 from minekg.curation import check_cache
 from minekg.curation.check import _concerned, _original_unchanged, _statement_files, check
 from minekg.curation.check_fast import fast_check
