@@ -7,8 +7,11 @@ MINEKG_ROOT points the CLI (in-process or in a subprocess that inherits the envi
 
 from __future__ import annotations
 
+import importlib
 import os
+import shutil
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -19,7 +22,7 @@ from minekg.project import Project
 from tests.seed import copy_tree, seed_root
 
 ROOT = Path(__file__).resolve().parent.parent
-pytest_plugins = ["tests.fixtures_server"]
+pytest_plugins = ["tests.marks", "tests.fixtures_server"]
 OUTPUT = ROOT / "tests" / "output"  # screenshots and other artefacts tests leave for people to look at
 
 
@@ -27,6 +30,36 @@ def pytest_configure(config) -> None:
     # Set before any test runs, so `minekg` invoked without an explicit root reads the frozen data and
     # writes its build/ into the temporary root, never into the repository's.
     os.environ["MINEKG_ROOT"] = str(seed_root())
+
+
+def under_ci() -> bool:
+    """CI runs `.ci/run` with CI=true, after installing every system tool; there a missing one is a failure."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def missing_tool(reason: str) -> None:
+    """The one way a test gives up for want of a tool: skipped with its reason locally, failed under CI=true
+    (a skip there would pass a run that checked nothing). Works at module level too."""
+    if under_ci():
+        pytest.fail(f"{reason} (CI=true: a missing tool fails the run instead of skipping)", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+
+def require_tool(name: str, install: str) -> str:
+    """The path of a system program (a name on PATH or an absolute path), or `missing_tool`."""
+    found = name if os.path.isabs(name) and os.access(name, os.X_OK) else shutil.which(name)
+    if not found:
+        missing_tool(f"{name} not found: {install}")
+    return str(found)
+
+
+def require_module(name: str, install: str) -> ModuleType:
+    """An importable Python module of the test extra, or `missing_tool`."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        missing_tool(f"Python module {name} not importable: {install}")
+        raise  # not reached: missing_tool always raises
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from rdflib.compare import isomorphic
 
 from minekg.build import build
 from minekg.project import Project
+from tests.conftest import require_tool
 from tests.seed import seed_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +56,7 @@ def run_parser(args: list[str]) -> subprocess.CompletedProcess:
 
 def rapper(path: Path, syntax: str) -> int:
     """How many triples rapper (raptor2) parsed; fails the test on any error or warning."""
+    require_tool(RAPPER, "raptor2-utils: apt-get install raptor2-utils, as .ci/run does")
     done = run_parser([RAPPER, "-i", syntax, "-o", "ntriples", path.as_uri()])
     assert done.returncode == 0, f"rapper -i {syntax} {path.name}: {done.stderr[-2000:]}"
     assert "error" not in done.stderr.lower() and "warning" not in done.stderr.lower(), done.stderr[-2000:]
@@ -63,6 +65,7 @@ def rapper(path: Path, syntax: str) -> int:
 
 def serdi(path: Path, syntax: str) -> int:
     """How many statements serdi parsed (strict mode, -l lax off); fails on any error."""
+    require_tool(SERDI, "apt-get install serdi, as .ci/run does")
     done = run_parser([SERDI, "-i", syntax, "-o", "nquads" if syntax in ("trig", "nquads") else "ntriples",
                        str(path)])
     assert done.returncode == 0, f"serdi -i {syntax} {path.name}: {done.stderr[-2000:]}"

@@ -21,6 +21,8 @@ from minekg import atomic
 from minekg.build import build
 from minekg.project import Project
 
+from .conftest import require_tool
+
 MINEKG = str(Path(sys.executable).parent / "minekg")
 RENAMES = "/^rename"  # rename, renameat, renameat2: whichever the architecture has
 UNLINKS = "/^(unlink|unlinkat|rmdir)$"
@@ -33,7 +35,8 @@ def env(tree: Path) -> dict[str, str]:
 
 
 def under_strace(tree: Path, syscalls: str, action: str) -> list[str]:
-    return ["strace", "-qq", "-o", os.devnull, "-e", f"trace={syscalls}", "-e", f"inject={syscalls}:{action}",
+    strace = require_tool("strace", "apt-get install strace, as .ci/run does")
+    return [strace, "-qq", "-o", os.devnull, "-e", f"trace={syscalls}", "-e", f"inject={syscalls}:{action}",
             MINEKG, "build"]
 
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from rdflib import RDF, Graph, URIRef
 
 from minekg.namespaces import MK, ST
 from minekg.reasoning import consistent, reasoner_input
 
-pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="no Java on this machine: install a JRE")
+from .conftest import require_tool
+
+pytestmark = pytest.mark.reasoner
+
+
+@pytest.fixture(scope="module", autouse=True)
+def java() -> str:
+    return require_tool("java", "HermiT runs on Java: apt-get install default-jre-headless, as .ci/run does")
 
 
 @pytest.fixture(scope="module")
