@@ -7,9 +7,12 @@ MINEKG_ROOT points the CLI (in-process or in a subprocess that inherits the envi
 
 from __future__ import annotations
 
+import fcntl
 import importlib
 import os
 import shutil
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -67,12 +70,27 @@ def project() -> Project:
     return Project(seed_root())
 
 
+def made_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder `make` fills once per test run, shared by the processes of a parallel run (pytest -n): the
+    first to get here makes it under a file lock, the others wait for it and then read it. Nothing may write
+    in it afterwards. Made in a folder beside it and renamed into place, so a crash leaves nothing half-made."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    done = base / f"shared-{name}"
+    with open(base / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if not done.is_dir():
+            part = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=base))
+            make(part)
+            part.rename(done)
+    return done
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, project) -> Path:
-    """The frozen seed graph, built into a temporary folder (build/ is left alone)."""
-    out = tmp_path_factory.mktemp("build") / "build"
-    build(project, out=out)
-    return out / "minekg.nq"
+    """The frozen seed graph, built into a temporary folder (build/ is left alone), once per run."""
+    return made_once(tmp_path_factory, "seed-build", lambda d: build(project, out=d / "build")) / "build" / "minekg.nq"
 
 
 @pytest.fixture(scope="session")

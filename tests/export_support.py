@@ -13,7 +13,7 @@ from rdflib.compare import isomorphic
 
 from minekg.build import build
 from minekg.project import Project
-from tests.conftest import require_tool
+from tests.conftest import made_once, require_tool
 from tests.seed import seed_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,18 +36,16 @@ def make_marked_tree(dest: Path) -> Path:
     return dest
 
 
-_BUILT: dict[str, tuple[Project, Path]] = {}
-
-
 def build_marked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Path]:
-    """(project, built N-Quads) of the marked tree: built once per session, whichever module asks first
-    (the tree lives under the session's temporary folder; the tests only read it)."""
-    if "marked" not in _BUILT:
-        root = make_marked_tree(tmp_path_factory.mktemp("marked"))
-        project = Project(root)
-        build(project)
-        _BUILT["marked"] = (project, project.build / "minekg.nq")
-    return _BUILT["marked"]
+    """(project, built N-Quads) of the marked tree: built once per run, whichever module asks first, and
+    shared by the processes of a parallel run (the tree lives under the run's temporary folder; the tests
+    only read it)."""
+    def make(dest: Path) -> None:
+        build(Project(make_marked_tree(dest / "root")))
+
+    root = made_once(tmp_path_factory, "marked", make) / "root"
+    project = Project(root)
+    return project, project.build / "minekg.nq"
 
 
 def run_parser(args: list[str]) -> subprocess.CompletedProcess:
