@@ -23,6 +23,9 @@ from minekg.project import Project
 
 from .conftest import require_tool
 
+# Each test builds the seed two or three times, some under strace.
+pytestmark = pytest.mark.slow
+
 MINEKG = str(Path(sys.executable).parent / "minekg")
 RENAMES = "/^rename"  # rename, renameat, renameat2: whichever the architecture has
 UNLINKS = "/^(unlink|unlinkat|rmdir)$"

@@ -10,7 +10,7 @@ from minekg.reasoning import consistent, reasoner_input
 
 from .conftest import require_tool
 
-pytestmark = pytest.mark.reasoner
+pytestmark = [pytest.mark.reasoner, pytest.mark.slow]  # HermiT over ~35,000 triples, three times
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -13,6 +13,7 @@ from .conftest import ROOT, require_module, require_tool
 from .marks import expect_mark
 
 ABSENT = "/nonexistent/minekg-no-such-tool"
+NO_MODULE = "minekg_no_such_module"  # a name, not a literal in the call: tests/test_dependencies.py reads those
 
 
 @pytest.mark.parametrize("ci", ["", "false", "0"])
@@ -32,10 +33,10 @@ def test_a_missing_tool_fails_under_ci(monkeypatch, ci):
 def test_a_missing_python_module_fails_under_ci(monkeypatch):
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="minekg_no_such_module not importable"):
-        require_module("minekg_no_such_module", "pip install -e '.[test]'")
+        require_module(NO_MODULE, "pip install -e '.[test]'")
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception, match="minekg_no_such_module not importable"):
-        require_module("minekg_no_such_module", "pip install -e '.[test]'")
+        require_module(NO_MODULE, "pip install -e '.[test]'")
 
 
 def test_a_present_tool_is_its_path(monkeypatch):
@@ -77,6 +78,7 @@ def test_a_marked_test_may_start_what_its_marker_says():
         expect_mark("server", "starts a server")
 
 
+@pytest.mark.slow  # four collections of the whole suite in subprocesses
 def test_the_markers_select_what_they_name():
     # Collected, not run: each marker picks out its modules, and the rest is what `-m "not ..."` keeps.
     def collect(expr: str) -> set[str]:
