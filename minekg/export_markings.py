@@ -32,11 +32,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from . import oxi
-from .build import DERIVED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, _superclasses, derive_graph
-from .errors import MinekgError
-from .namespaces import MK, shorten
-from .project import Project
+from minekg.build.assemble import DERIVED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, _superclasses, derive_graph
+from minekg.errors import MinekgError
+from minekg.project import Project
+from minekg.rdf import oxi
+from minekg.rdf.namespaces import MK, shorten
 
 Quad = tuple[Node, Node, Node, str]
 DEFAULT_PROFILE = "CLEAR"  # the safe default: what anyone may see
@@ -287,7 +287,7 @@ def released_file(nquads_path: Path, profile: str, dest: Path,
     `nquads_path` itself when nothing is marked above the profile (no copy of a large build for nothing),
     else `dest`, written atomically. What `minekg serve`, `minekg viz` and `minekg push` read, so that a
     server, a drawing or a partner's store never holds more than its profile."""
-    from . import atomic
+    from minekg import atomic
 
     chosen, marked_above = _profile_and_marks(nquads_path, profile)
     if not marked_above:

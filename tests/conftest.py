@@ -17,11 +17,11 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from minekg.build.assemble import assemble, build
+from minekg.query.graph import Graph
 
-from minekg import network
-from minekg.build import assemble, build
-from minekg.graph import Graph
 from minekg.project import Project
+from minekg.viz import network
 from tests.seed import copy_tree, seed_root
 
 ROOT = Path(__file__).resolve().parent.parent

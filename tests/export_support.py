@@ -8,10 +8,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from minekg.build.assemble import build
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
 
-from minekg.build import build
 from minekg.project import Project
 from tests.conftest import made_once, require_tool
 from tests.seed import seed_path

@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
-from minekg.graph import Graph
-from minekg.push import push
-from minekg.stores import EndpointStore
+from minekg.query.graph import Graph
+from minekg.query.stores import EndpointStore
+from minekg.release.push import push
 
 from .oxigraph_server import OxigraphServer
 from .serve_server import ServeServer

@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 
 import pytest
+from minekg.build.assemble import build
 
 from minekg import atomic
-from minekg.build import build
 from minekg.project import Project
 
 from .conftest import require_tool

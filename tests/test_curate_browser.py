@@ -18,16 +18,16 @@ from pathlib import Path
 
 import pytest
 import yaml
+from minekg.build.assemble import build
+from minekg.build.coverage import document_coverage
+from minekg.build.validation import validate
+from minekg.query.graph import Graph
+from minekg.rdf.namespaces import MK
 from rdflib import Graph as RdfGraph
 from rdflib import URIRef
 
-from minekg.build import build
-from minekg.coverage import document_coverage
 from minekg.curation import draft
-from minekg.graph import Graph
-from minekg.namespaces import MK
 from minekg.project import Project
-from minekg.validation import validate
 
 from . import chromium
 from .seed import copy_tree
@@ -189,7 +189,7 @@ def test_review_a_draft_in_the_browser(browser, curate_server, tree, output_dir)
     build(project, out=out)
     report = validate(project)
     assert report.conforms, report.to_text()
-    from minekg.build import assemble
+    from minekg.build.assemble import assemble
 
     cov = document_coverage(assemble(project), URIRef("https://w3id.org/minekg/id/document/" + SLUG))
     assert (cov.covered, cov.excluded) == (3, 1)

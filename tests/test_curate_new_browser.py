@@ -9,14 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from minekg.build.assemble import build
+from minekg.build.validation import validate
+from minekg.query.graph import Graph
+from minekg.rdf.namespaces import MK, ST
 from rdflib import Graph as RdfGraph
 from rdflib import Literal, URIRef
 
-from minekg.build import build
-from minekg.graph import Graph
-from minekg.namespaces import MK, ST
 from minekg.project import Project
-from minekg.validation import validate
 
 from . import chromium
 from .serve_server import ServeServer

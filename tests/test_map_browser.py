@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from minekg import map as world
+from minekg.viz import map as world
 
 from . import chromium
 

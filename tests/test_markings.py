@@ -13,12 +13,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from minekg.rdf.namespaces import MK, S
+from minekg.release.export import FORMATS, files_for, write
+from minekg.release.markings import filtered_quads, find_profile, profiles, read_nquads, release
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from minekg.export import FORMATS, files_for, write
-from minekg.export_markings import filtered_quads, find_profile, profiles, read_nquads, release
-from minekg.namespaces import MK, S
 from tests.export_support import PROFILES, ROOT, build_marked
 from tests.oxigraph_server import OxigraphServer
 
@@ -248,7 +248,7 @@ def test_push_with_profile_sends_a_partner_no_more_than_its_profile(marked, tmp_
                                "--endpoint", server.query_url, "--nquads", str(nquads)],
                               capture_output=True, text=True, env=env, timeout=300)
         assert done.returncode == 0, done.stderr
-        from minekg.stores import EndpointStore
+        from minekg.query.stores import EndpointStore
 
         store = EndpointStore(server.query_url, timeout=60)
         iris, _texts = expected_withheld("CLEAR")

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from minekg.build.reasoning import consistent, reasoner_input
+from minekg.rdf.namespaces import MK, ST
 from rdflib import RDF, Graph, URIRef
-
-from minekg.namespaces import MK, ST
-from minekg.reasoning import consistent, reasoner_input
 
 from .conftest import require_tool
 

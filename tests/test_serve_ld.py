@@ -14,10 +14,9 @@ import urllib.request
 from html.parser import HTMLParser
 
 import pytest
+from minekg.rdf.namespaces import MK
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
-
-from minekg.namespaces import MK
 
 from .conftest import require_tool
 from .serve_server import ServeServer

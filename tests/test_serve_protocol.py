@@ -19,12 +19,11 @@ import urllib.request
 import xml.etree.ElementTree as ET
 
 import pytest
+from minekg.query import catalogue as named
+from minekg.query.stores import parse_json_results
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
-
-from minekg import queries as named
-from minekg.stores import parse_json_results
 
 from .conftest import require_tool
 from .serve_server import MINEKG, ROOT, ServeServer, alive

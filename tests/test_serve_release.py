@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from minekg.build.assemble import build
+from minekg.query.stores import EndpointStore
+from minekg.release.markings import released_file
 
-from minekg.build import build
 from minekg.errors import MinekgError
-from minekg.export_markings import released_file
 from minekg.project import Project
-from minekg.stores import EndpointStore
 
 from .export_support import ROOT, make_marked_tree
 from .oxigraph_server import OxigraphServer

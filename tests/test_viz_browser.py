@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from minekg import network, viz
+from minekg import viz
+from minekg.viz import network
 
 from . import chromium
 

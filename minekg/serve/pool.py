@@ -15,7 +15,7 @@ A worker that dies or cannot be started again (its data file briefly missing) is
 `health()` says how many workers are alive, and while none is, requests are answered at once with the
 reason instead of waiting.
 
-EndpointRunner (--endpoint URL) sends the query to an existing triple store through minekg.stores and
+EndpointRunner (--endpoint URL) sends the query to an existing triple store through minekg.query.stores and
 applies the same limits and formats. CachedRunner keeps the embedded store's answers (read-only data: the
 same query, the same answer).
 """
@@ -34,13 +34,13 @@ from pathlib import Path
 
 import anyio.to_thread
 
-from ..errors import MinekgError
-from ..stores import EndpointStore
-from . import formats, worker
-from .limits import retry_after
-from .worker import Reply, Request
+from minekg.errors import MinekgError
+from minekg.query.stores import EndpointStore
+from minekg.server import formats, worker
+from minekg.server.limits import retry_after
+from minekg.server.worker import Reply, Request
 
-log = logging.getLogger("minekg.serve")
+log = logging.getLogger("minekg.server")
 
 _CTX = multiprocessing.get_context("spawn")  # a clean interpreter: forking a running event loop is unsafe
 READY_TIMEOUT = 120.0

@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from ..namespaces import BASE, MK, shorten
+from minekg.rdf.namespaces import BASE, MK, shorten
 
 LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title)
 

@@ -11,8 +11,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from ..namespaces import DOC, EV, ID, MK
-from .sentences import LABELS, Token, label, link, local_href, most_specific_kinds, sentence, value_tokens
+from minekg.rdf.namespaces import DOC, EV, ID, MK
+from minekg.server.sentences import LABELS, Token, label, link, local_href, most_specific_kinds, sentence, value_tokens
 
 DESCRIPTIONS = (SKOS.definition, DCTERMS.description, RDFS.comment, MK.summary)
 
