@@ -7,6 +7,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PROFILE ?= CLEAR
 FORMATS := turtle ntriples nquads trig rdfxml jsonld csv
+# pytest-xdist workers for `make test`. More than the cores: most tests wait on a subprocess, a server or a
+# browser, not on the CPU. Whole files go to one worker (--dist loadfile), so a module's server or browser
+# starts once. `make test TEST_WORKERS=0` runs in one process; TEST_ARGS adds pytest options (-m "not slow").
+TEST_WORKERS ?= 4
+TEST_ARGS ?=
 
 .PHONY: run build export viz map test bench clean freeze-fixture
 
@@ -46,7 +51,7 @@ map: $(STAMP)
 
 test: $(STAMP)
 	@$(BIN)/ruff check minekg tests bench
-	@$(BIN)/python -m pytest -q
+	@$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile $(TEST_ARGS)
 
 # The tests that assert exact answers read tests/fixtures/seed/graph_data/, a frozen copy of graph_data/.
 # Refresh it on purpose, when the expected answers are updated with it (docs/curation.md).

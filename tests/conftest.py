@@ -7,8 +7,14 @@ MINEKG_ROOT points the CLI (in-process or in a subprocess that inherits the envi
 
 from __future__ import annotations
 
+import fcntl
+import importlib
 import os
+import shutil
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -19,7 +25,7 @@ from minekg.viz import network
 from tests.seed import copy_tree, seed_root
 
 ROOT = Path(__file__).resolve().parent.parent
-pytest_plugins = ["tests.fixtures_server"]
+pytest_plugins = ["tests.marks", "tests.fixtures_server"]
 OUTPUT = ROOT / "tests" / "output"  # screenshots and other artefacts tests leave for people to look at
 
 
@@ -29,17 +35,62 @@ def pytest_configure(config) -> None:
     os.environ["MINEKG_ROOT"] = str(seed_root())
 
 
+def under_ci() -> bool:
+    """CI runs `.ci/run` with CI=true, after installing every system tool; there a missing one is a failure."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def missing_tool(reason: str) -> None:
+    """The one way a test gives up for want of a tool: skipped with its reason locally, failed under CI=true
+    (a skip there would pass a run that checked nothing). Works at module level too."""
+    if under_ci():
+        pytest.fail(f"{reason} (CI=true: a missing tool fails the run instead of skipping)", pytrace=False)
+    pytest.skip(reason, allow_module_level=True)
+
+
+def require_tool(name: str, install: str) -> str:
+    """The path of a system program (a name on PATH or an absolute path), or `missing_tool`."""
+    found = name if os.path.isabs(name) and os.access(name, os.X_OK) else shutil.which(name)
+    if not found:
+        missing_tool(f"{name} not found: {install}")
+    return str(found)
+
+
+def require_module(name: str, install: str) -> ModuleType:
+    """An importable Python module of the test extra, or `missing_tool`."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        missing_tool(f"Python module {name} not importable: {install}")
+        raise  # not reached: missing_tool always raises
+
+
 @pytest.fixture(scope="session")
 def project() -> Project:
     return Project(seed_root())
 
 
+def made_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder `make` fills once per test run, shared by the processes of a parallel run (pytest -n): the
+    first to get here makes it under a file lock, the others wait for it and then read it. Nothing may write
+    in it afterwards. Made in a folder beside it and renamed into place, so a crash leaves nothing half-made."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, above each worker's own
+    done = base / f"shared-{name}"
+    with open(base / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if not done.is_dir():
+            part = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=base))
+            make(part)
+            part.rename(done)
+    return done
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, project) -> Path:
-    """The frozen seed graph, built into a temporary folder (build/ is left alone)."""
-    out = tmp_path_factory.mktemp("build") / "build"
-    build(project, out=out)
-    return out / "minekg.nq"
+    """The frozen seed graph, built into a temporary folder (build/ is left alone), once per run."""
+    return made_once(tmp_path_factory, "seed-build", lambda d: build(project, out=d / "build")) / "build" / "minekg.nq"
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from rdflib.compare import isomorphic
 
 from minekg.build.assemble import build
 from minekg.project import Project
+from tests.conftest import made_once, require_tool
 from tests.seed import seed_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,18 +36,16 @@ def make_marked_tree(dest: Path) -> Path:
     return dest
 
 
-_BUILT: dict[str, tuple[Project, Path]] = {}
-
-
 def build_marked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Path]:
-    """(project, built N-Quads) of the marked tree: built once per session, whichever module asks first
-    (the tree lives under the session's temporary folder; the tests only read it)."""
-    if "marked" not in _BUILT:
-        root = make_marked_tree(tmp_path_factory.mktemp("marked"))
-        project = Project(root)
-        build(project)
-        _BUILT["marked"] = (project, project.build / "minekg.nq")
-    return _BUILT["marked"]
+    """(project, built N-Quads) of the marked tree: built once per run, whichever module asks first, and
+    shared by the processes of a parallel run (the tree lives under the run's temporary folder; the tests
+    only read it)."""
+    def make(dest: Path) -> None:
+        build(Project(make_marked_tree(dest / "root")))
+
+    root = made_once(tmp_path_factory, "marked", make) / "root"
+    project = Project(root)
+    return project, project.build / "minekg.nq"
 
 
 def run_parser(args: list[str]) -> subprocess.CompletedProcess:
@@ -55,6 +54,7 @@ def run_parser(args: list[str]) -> subprocess.CompletedProcess:
 
 def rapper(path: Path, syntax: str) -> int:
     """How many triples rapper (raptor2) parsed; fails the test on any error or warning."""
+    require_tool(RAPPER, "raptor2-utils: apt-get install raptor2-utils, as .ci/run does")
     done = run_parser([RAPPER, "-i", syntax, "-o", "ntriples", path.as_uri()])
     assert done.returncode == 0, f"rapper -i {syntax} {path.name}: {done.stderr[-2000:]}"
     assert "error" not in done.stderr.lower() and "warning" not in done.stderr.lower(), done.stderr[-2000:]
@@ -63,6 +63,7 @@ def rapper(path: Path, syntax: str) -> int:
 
 def serdi(path: Path, syntax: str) -> int:
     """How many statements serdi parsed (strict mode, -l lax off); fails on any error."""
+    require_tool(SERDI, "apt-get install serdi, as .ci/run does")
     done = run_parser([SERDI, "-i", syntax, "-o", "nquads" if syntax in ("trig", "nquads") else "ntriples",
                        str(path)])
     assert done.returncode == 0, f"serdi -i {syntax} {path.name}: {done.stderr[-2000:]}"

@@ -13,6 +13,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.marks import expect_mark
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -57,6 +59,7 @@ class OxigraphServer:
         return self.base + "/store"
 
     def start(self) -> OxigraphServer:
+        expect_mark("server", "starts `oxigraph serve`")
         # A port found free can be taken before the server binds it: try a few.
         for _ in range(5):
             self.port = free_port()

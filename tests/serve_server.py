@@ -17,10 +17,17 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from tests.marks import expect_mark
 from tests.seed import seed_root
 
 ROOT = Path(__file__).resolve().parent.parent
 MINEKG = str(Path(sys.executable).with_name("minekg"))  # the console script, as a user runs it
+PORT_IN_USE = "minekg: error: cannot listen on 127.0.0.1:"  # what `minekg serve` says when its port is taken
+PORT_TRIES = 5
+
+
+class PortTaken(RuntimeError):
+    """The free port was taken by another process before the server bound it."""
 
 
 def free_port() -> int:
@@ -43,6 +50,22 @@ class ServeServer:
         self.output = ""
 
     def start(self, wait: float = 120.0) -> ServeServer:
+        expect_mark("server", "starts `minekg serve`")
+        # A port found free can be taken before the server binds it (tests run in parallel): try a few.
+        for _ in range(PORT_TRIES - 1):
+            try:
+                return self._start(wait)
+            except PortTaken:
+                self._new_port()
+        return self._start(wait)
+
+    def _new_port(self) -> None:
+        old = self.args.index(str(self.port))
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.args[old] = str(self.port)
+
+    def _start(self, wait: float) -> ServeServer:
         env = dict(os.environ, MINEKG_ROOT=str(self.root), PYTHONUNBUFFERED="1")
         # Output goes to a file, never a pipe nobody reads (a full pipe would block the server).
         self._log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
@@ -52,7 +75,10 @@ class ServeServer:
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"minekg serve exited with {self.proc.returncode}: {self.read_output()}")
+                said = self.read_output()
+                if PORT_IN_USE in said:
+                    raise PortTaken(said)
+                raise RuntimeError(f"minekg serve exited with {self.proc.returncode}: {said}")
             try:
                 with urllib.request.urlopen(self.base + "/health", timeout=2) as r:
                     if r.status == 200:

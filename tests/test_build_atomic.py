@@ -21,6 +21,11 @@ from minekg import atomic
 from minekg.build.assemble import build
 from minekg.project import Project
 
+from .conftest import require_tool
+
+# Each test builds the seed two or three times, some under strace.
+pytestmark = pytest.mark.slow
+
 MINEKG = str(Path(sys.executable).parent / "minekg")
 RENAMES = "/^rename"  # rename, renameat, renameat2: whichever the architecture has
 UNLINKS = "/^(unlink|unlinkat|rmdir)$"
@@ -33,7 +38,8 @@ def env(tree: Path) -> dict[str, str]:
 
 
 def under_strace(tree: Path, syscalls: str, action: str) -> list[str]:
-    return ["strace", "-qq", "-o", os.devnull, "-e", f"trace={syscalls}", "-e", f"inject={syscalls}:{action}",
+    strace = require_tool("strace", "apt-get install strace, as .ci/run does")
+    return [strace, "-qq", "-o", os.devnull, "-e", f"trace={syscalls}", "-e", f"inject={syscalls}:{action}",
             MINEKG, "build"]
 
 

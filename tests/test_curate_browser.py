@@ -29,9 +29,11 @@ from minekg.project import Project
 from minekg.query.graph import Graph
 from minekg.rdf.namespaces import MK
 
-from .chromium import CHROMIUM, FLAGS
+from . import chromium
 from .seed import copy_tree
 from .serve_server import ServeServer
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "draft"
@@ -74,10 +76,8 @@ def curate_server(tree):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+    with chromium.sync_api().sync_playwright() as p:
+        b = chromium.launch(p)
         yield b
         b.close()
 

@@ -18,9 +18,11 @@ from minekg.project import Project
 from minekg.query.graph import Graph
 from minekg.rdf.namespaces import MK, ST
 
-from .chromium import CHROMIUM, FLAGS
+from . import chromium
 from .serve_server import ServeServer
 from .test_curate_browser import SLUG, make_tree
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 SENTENCE = "Mongolia is not party to the Convention on Cluster Munitions."
 START = 648  # the sentence's offset in tests/fixtures/draft/profile-2030.txt
@@ -35,11 +37,10 @@ def tree(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def page(tree):
-    from playwright.sync_api import sync_playwright
-
+    sync_api = chromium.sync_api()
     server = ServeServer(None, "--curate", "--workers", "1", root=tree).start()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+    with sync_api.sync_playwright() as p:
+        browser = chromium.launch(p)
         pg = browser.new_page(viewport={"width": 1400, "height": 1000})
         errors: list[str] = []
         pg.on("pageerror", lambda e: errors.append(str(e)))

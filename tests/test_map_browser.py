@@ -6,20 +6,16 @@ asks nothing of any host but the server's."""
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
 from minekg.viz import map as world
 
-from .chromium import CHROMIUM, FLAGS
+from . import chromium
 
-if not Path(CHROMIUM).is_file():
-    pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (apt-get install chromium), as .ci/run does, "
-                "or set MINEKG_CHROMIUM", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed "
-                               "(pip install -e '.[test]')")
+pytestmark = pytest.mark.browser
+sync_api = chromium.sync_api()
 
 DAY = datetime.date(2023, 12, 31)
 
@@ -37,7 +33,7 @@ def palette(project) -> dict:
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        b = chromium.launch(p)
         yield b
         b.close()
 

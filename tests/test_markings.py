@@ -236,6 +236,7 @@ def test_unknown_marking_is_an_error(marked, tmp_path):
         filtered_quads(nq, "CLEAR", marked[0])
 
 
+@pytest.mark.server
 def test_push_with_profile_sends_a_partner_no_more_than_its_profile(marked, tmp_path):
     """`minekg push --profile CLEAR` into a real Oxigraph server: none of the withheld IRIs arrive."""
     project, nquads = marked

@@ -4,14 +4,18 @@ it: without ontology/external_terms.ttl, the term check's allow-list, which is n
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
 from minekg.build.assemble import TERMS_FILE
+
+from .conftest import missing_tool, require_tool
+
+pytestmark = pytest.mark.reasoner
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKER = Path(__file__).resolve().parent / "owl" / "OwlProfileCheck.java"
@@ -32,10 +36,10 @@ def ontology() -> Graph:
 
 
 def profile_check(g: Graph, tmp_path: Path) -> subprocess.CompletedProcess:
-    java = shutil.which("java")
+    java = require_tool("java", "install a JDK (apt-get install default-jdk-headless), as .ci/run does")
     missing = [name for name in CLASSPATH if not (JARS / f"{name}.jar").is_file()]
-    # Not a skip: without a JDK and libowlapi-java (.ci/run installs both) the check cannot be claimed.
-    assert java and not missing, f"needs a JDK and libowlapi-java (missing jars: {missing})"
+    if missing:
+        missing_tool(f"the OWL API's jars {missing} are not in {JARS}: apt-get install libowlapi-java, as .ci/run does")
     merged = tmp_path / "ontology.ttl"
     g.serialize(merged, format="turtle")
     classpath = ":".join(str(JARS / f"{name}.jar") for name in CLASSPATH)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from rdflib import RDF, Graph, URIRef
 
 from minekg.build.reasoning import consistent, reasoner_input
 from minekg.rdf.namespaces import MK, ST
 
-pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="no Java on this machine: install a JRE")
+from .conftest import require_tool
+
+pytestmark = [pytest.mark.reasoner, pytest.mark.slow]  # HermiT over ~35,000 triples, three times
+
+
+@pytest.fixture(scope="module", autouse=True)
+def java() -> str:
+    return require_tool("java", "HermiT runs on Java: apt-get install default-jre-headless, as .ci/run does")
 
 
 @pytest.fixture(scope="module")

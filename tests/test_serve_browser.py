@@ -10,15 +10,15 @@ import urllib.request
 
 import pytest
 
-from .chromium import CHROMIUM, FLAGS
+from . import chromium
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+    with chromium.sync_api().sync_playwright() as p:
+        b = chromium.launch(p)
         yield b
         b.close()
 

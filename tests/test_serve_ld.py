@@ -19,7 +19,10 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from minekg.rdf.namespaces import MK
 
+from .conftest import require_tool
 from .serve_server import ServeServer
+
+pytestmark = pytest.mark.server
 
 
 @pytest.fixture(scope="module")
@@ -251,10 +254,11 @@ def test_hostile_paths_are_escaped_not_reflected(server):
 
 def test_turtle_description_parses_with_rapper(server, tmp_path):
     _, _, body = fetch(server.url("/id/statement/armenia-2023-aze-alleges-use-2020"), "text/turtle")
+    rapper = require_tool("rapper", "raptor2-utils: apt-get install raptor2-utils, as .ci/run does")
     path = tmp_path / "d.ttl"
     path.write_text(body, encoding="utf-8")
     out = subprocess.run(
-        ["rapper", "-q", "-i", "turtle", "-o", "ntriples", str(path), "http://example.org/"],
+        [rapper, "-q", "-i", "turtle", "-o", "ntriples", str(path), "http://example.org/"],
         capture_output=True,
         text=True,
         check=True,

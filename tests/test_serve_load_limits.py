@@ -26,6 +26,9 @@ import pytest
 from .serve_server import ServeServer, alive
 from .test_serve_protocol import CARTESIAN, assert_clean_error, get
 
+# Queries run until the servers' 20 s time limit, and the slow-client cut-offs are waited out.
+pytestmark = [pytest.mark.server, pytest.mark.slow]
+
 SLOW_S = 20  # the time limit of the limits server: a cartesian product runs until then
 WAIT_S = 90.0  # bound of every polling loop below (never reached when things work)
 

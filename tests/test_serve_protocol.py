@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import subprocess
 import threading
 import time
@@ -27,7 +26,10 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from minekg.query import catalogue as named
 from minekg.query.stores import parse_json_results
 
+from .conftest import require_tool
 from .serve_server import MINEKG, ROOT, ServeServer, alive
+
+pytestmark = pytest.mark.server
 
 SELECT_ALLEGATIONS = """PREFIX mk: <https://w3id.org/minekg/ontology#>
 SELECT ?a ?who ?accused WHERE { ?a a mk:Allegation ; mk:assertedBy ?who ; mk:accused ?accused } ORDER BY ?a"""
@@ -191,11 +193,11 @@ def test_select_in_every_format_read_by_independent_parsers(server):
 def test_construct_formats_parse_with_rapper(server, accept, rapper_syntax, tmp_path):
     status, headers, body = get(server, "/sparql", accept, query=CONSTRUCT_BLR)
     assert status == 200 and headers["content-type"].startswith(accept)
-    assert shutil.which("rapper"), "rapper (raptor2-utils) is installed by .ci/run"
+    rapper = require_tool("rapper", "raptor2-utils: apt-get install raptor2-utils, as .ci/run does")
     path = tmp_path / "out"
     path.write_bytes(body)
     out = subprocess.run(
-        ["rapper", "-q", "-i", rapper_syntax, "-o", "ntriples", str(path), "http://example.org/"],
+        [rapper, "-q", "-i", rapper_syntax, "-o", "ntriples", str(path), "http://example.org/"],
         capture_output=True,
         text=True,
         check=True,

@@ -345,6 +345,7 @@ def test_viz_command_draws_only_released_claims(tree, marked, tmp_path):
     assert leaks(outputs["RED"]["claims.json"], marked["slugs"])
 
 
+@pytest.mark.server
 def test_push_defaults_to_clear(tree, marked, tmp_path):
     project, nquads = tree
     env = {"MINEKG_ROOT": str(project.root), "PATH": "/usr/bin:/bin"}

@@ -9,10 +9,13 @@ import os
 import subprocess
 
 import pyoxigraph as ox
+import pytest
 from rdflib import Graph, URIRef
 
 from .serve_server import MINEKG, ROOT
 from .test_serve_protocol import get, http
+
+pytestmark = pytest.mark.server
 
 CONSTRUCT_BLR = """PREFIX mk: <https://w3id.org/minekg/ontology#>
 CONSTRUCT { ?s ?p ?o } WHERE { ?s mk:actor <https://w3id.org/minekg/id/state/BLR> ; ?p ?o }"""

@@ -11,13 +11,10 @@ import pytest
 from minekg.viz import drawing as viz
 from minekg.viz import network
 
-from .chromium import CHROMIUM, FLAGS
+from . import chromium
 
-if not Path(CHROMIUM).is_file():
-    pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (apt-get install chromium), as .ci/run does, "
-                "or set MINEKG_CHROMIUM", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed "
-                               "(pip install -e '.[test]')")
+pytestmark = pytest.mark.browser
+sync_api = chromium.sync_api()
 
 # Counts requestAnimationFrame calls, to show the page goes idle once drawn (nothing keeps redrawing).
 COUNT_FRAMES = """
@@ -42,7 +39,7 @@ def seed(claims, project, tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        b = chromium.launch(p)
         yield b
         b.close()
 

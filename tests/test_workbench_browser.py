@@ -10,7 +10,11 @@ import math
 import urllib.parse
 import urllib.request
 
+import pytest
+
 from . import test_serve_browser as shared
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 # The browser and its recording page (requests that leave the server, script errors) are shared fixtures.
 browser, page = shared.browser, shared.page

@@ -282,15 +282,6 @@ def filtered_quads(nquads_path: Path, profile: str, project: Project | None = No
     return release(quads, find_profile(profile, known), known, project).quads
 
 
-def write_filtered_nquads(nquads_path: Path, profile: str, dest: Path,
-                          project: Project | None = None) -> Path:
-    """Write the quads `profile` releases to `dest` as sorted N-Quads (atomically)."""
-    from minekg import atomic
-
-    atomic.write_text(dest, "".join(oxi.nquads_lines(filtered_quads(nquads_path, profile, project))))
-    return dest
-
-
 def released_file(nquads_path: Path, profile: str, dest: Path,
                   project: Project | None = None) -> tuple[Path, Profile, int]:
     """The N-Quads file of what `profile` releases, the profile, and how many nodes it withholds:

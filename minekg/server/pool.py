@@ -181,7 +181,6 @@ class QueryPool:
         self._tasks: set[asyncio.Task] = set()
         self._closing = False
         self.problem: str | None = None
-        self.replaced = 0  # workers killed at the time limit or lost, and started again
 
     async def start(self) -> None:
         try:
@@ -297,7 +296,6 @@ class QueryPool:
 
     async def _replace(self, dead: _Worker) -> None:
         await anyio.to_thread.run_sync(dead.kill)
-        self.replaced += 1
         pause, longest = RESTART_BACKOFF
         while not self._closing:
             try:
@@ -354,7 +352,6 @@ class EndpointRunner:
         self.timeout = timeout
         self.max_answer_bytes = max_answer_bytes
         self.size = 0
-        self.replaced = 0
 
     async def start(self) -> None:
         pass
@@ -391,15 +388,10 @@ class CachedRunner:
         self._cache: OrderedDict[tuple, Reply] = OrderedDict()
         self._bytes = 0
         self._running: dict[tuple, asyncio.Future] = {}
-        self.hits = self.misses = 0
 
     @property
     def size(self) -> int:
         return self.inner.size
-
-    @property
-    def replaced(self) -> int:
-        return self.inner.replaced
 
     async def start(self) -> None:
         await self.inner.start()
@@ -415,12 +407,10 @@ class CachedRunner:
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
-            self.hits += 1
             return cached
         running = self._running.get(key)
         if running is not None:
             return await asyncio.shield(running)
-        self.misses += 1
         future = asyncio.get_running_loop().create_future()
         self._running[key] = future
         try:

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Node
 
@@ -199,7 +199,3 @@ def roles_tokens(g: Graph, st: Node, w: Wording, skip: set[str]) -> list[Token]:
                 out.append(Token(", "))
             out += value_tokens(g, o)
     return out
-
-
-def is_blank(term: Node) -> bool:
-    return isinstance(term, BNode)

@@ -176,8 +176,4 @@ def entity_view(g: Graph, iri: URIRef, wording_file: Path) -> EntityView:
     return view
 
 
-def is_literal(term: Node) -> bool:
-    return isinstance(term, Literal)
-
-
 __all__ = ["EntityView", "Section", "StatementView", "QuoteView", "entity_view", "local_href"]
