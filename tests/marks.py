@@ -23,6 +23,7 @@ FIXTURE_MARKS = {
     "limited": "server",  # tests/test_serve_protocol.py
     "tight": "server",  # tests/test_serve_load_limits.py
     "fragile": "server",
+    "fronting": "server",  # tests/test_formats.py: servers in front of a failing endpoint
     "browser": "browser",
 }
 

@@ -26,6 +26,8 @@ from .seed import copy_tree
 from .serve_server import ServeServer
 from .test_curate_new_browser import _select
 
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
 SLUG = "kazakhstan-2019"
 QUOTE = "Government officials have at times acknowledged the use of landmines in border areas"
 FOOTNOTE = "For past statements, see, Landmine Monitor Report 2007, p. 862; and Landmine Monitor Report 2005, p. 770."

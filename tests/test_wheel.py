@@ -22,7 +22,7 @@ from tests.seed import link_tree
 from tests.serve_server import ServeServer
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.slow  # builds a wheel and installs its dependencies: minutes, not seconds
+pytestmark = [pytest.mark.slow, pytest.mark.server]  # builds a wheel, installs its dependencies: minutes
 
 
 def _run(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 900) -> subprocess.CompletedProcess:
