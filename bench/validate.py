@@ -7,7 +7,7 @@ triples), validates against validate/shapes_*.ttl, and writes its results as sor
 severity, message, value) tuples; the parent compares the two engines' tuples. pySHACL is not run above
 PYSHACL_MAX_SIZE (it took 442 s and 3 GB at about 0.9 x 10^6).
 
-    python -m bench.validate worker ENGINE NQ OUT_JSON     # one measurement
+    python -m bench.validate worker ENGINE NQ OUT_JSON [STORE_DIR]   # one measurement (store on disk)
     python -m bench.validate                               # the section, printed
 """
 
@@ -46,14 +46,15 @@ def union_graph(path: Path):
     return g
 
 
-def worker(engine: str, nq: Path, out: Path) -> None:
+def worker(engine: str, nq: Path, out: Path, location: Path | None = None) -> None:
+    """One validation; with `location` (an empty folder), the SPARQL engine's store is on disk there."""
     from minekg import shacl_sparql
     from minekg.project import Project
     from minekg.validation import load_shapes, report_graph, result_tuples, run_shacl
 
     shapes = load_shapes(Project(ROOT))
     t0 = time.perf_counter()
-    data = shacl_sparql.data_from_nquads(nq) if engine == "sparql" else union_graph(nq)
+    data = shacl_sparql.data_from_nquads(nq, location) if engine == "sparql" else union_graph(nq)
     load_s = time.perf_counter() - t0
     t1 = time.perf_counter()
     if engine == "sparql":
@@ -67,12 +68,14 @@ def worker(engine: str, nq: Path, out: Path) -> None:
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), encoding="utf-8")
 
 
-def _run(engine: str, nq: Path) -> dict | None:
-    with tempfile.TemporaryDirectory() as tmp:
+def _run(engine: str, nq: Path, on_disk: bool = False, cap_s: int = CAP_S) -> dict | None:
+    with tempfile.TemporaryDirectory(dir=WORK if on_disk else None) as tmp:
         out = Path(tmp) / "out.json"
         cmd = [sys.executable, "-m", "bench.validate", "worker", engine, str(nq), str(out)]
+        if on_disk:
+            cmd.append(str(Path(tmp) / "store"))
         try:
-            subprocess.run(cmd, cwd=ROOT, check=True, timeout=CAP_S)
+            subprocess.run(cmd, cwd=ROOT, check=True, timeout=cap_s)
         except subprocess.TimeoutExpired:
             return None
         return json.loads(out.read_text(encoding="utf-8"))
@@ -143,6 +146,6 @@ def section(sizes=SIZES) -> str:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "worker":
-        worker(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))
+        worker(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]), Path(sys.argv[5]) if len(sys.argv) > 5 else None)
     else:
         print(section())

@@ -1,0 +1,185 @@
+"""Ten million triples (issue 20, item 3): the named-query suite and validation at 10^7, opt-in.
+
+`python -m bench --only scale` (never part of a plain `make bench`: it takes most of an hour). One
+synthetic graph of about 10^7 triples (bench/generate.py, seed 1, written to bench/work/, out of git) is
+measured three ways, each in its own process so that its peak memory is its own:
+
+- the embedded Oxigraph store on disk (pyoxigraph Store(path)): bulk load, derivation with rules/*.rq,
+  then the named-query suite (bench/queries_bench.py's worker, its runs, budget and cap);
+- validation with the SPARQL engine (`minekg validate`'s default), its store on disk too;
+- an Oxigraph server (`oxigraph serve`, the PyPI package the tests use) loaded with `minekg push`'s
+  push() and queried over HTTP with the same suite.
+
+The figures go into bench/results.md as the section "Ten million triples", with the machine's load average.
+
+    python -m bench.scale [SIZE]      # the section, printed (SIZE: a smaller graph, to try the path)
+    python -m bench.scale markdown    # the section again from bench/work/scale.json
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from . import queries_bench
+from . import validate as validate_bench
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / "work"
+SIZE = 10_000_000
+SEED = 1
+# Issue 20's targets at 10^7.
+VALIDATE_CAP_S = 3600  # validation on disk at 10^7 is given an hour (the 10^6 bench gives 900 s)
+LOAD_TARGET_S, MEDIAN_TARGET_S, SLOWEST_TARGET_S, MEMORY_TARGET_MB = 180.0, 0.2, 2.0, 8192
+
+
+def measure(size: int = SIZE, log=print) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from bench.generate import generate
+    from minekg.build import load_built
+    from tests.oxigraph_server import OxigraphServer
+
+    base, full = WORK / f"base-{size}.nq", WORK / f"full-{size}.nq"
+    _clear(full)
+    t0 = time.perf_counter()
+    gen = generate(load_built(), size, base, seed=SEED)
+    out: dict = {"size": size, "load_before": os.getloadavg(), "generated": gen.quads,
+                 "generate_s": time.perf_counter() - t0, "bytes": base.stat().st_size}
+    log(f"size {size}: {gen.quads} base quads in {out['generate_s']:.0f} s")
+    try:
+        out["disk"] = queries_bench._run_worker("disk", base, full, None, set())
+        log(f"  disk: {_summary(out['disk'])}")
+        v = validate_bench._run("sparql", base, on_disk=True, cap_s=VALIDATE_CAP_S)
+        if v:
+            v["result_count"] = len(v.pop("results"))  # the count is kept; the list itself is large
+        out["validate"] = v
+        log(f"  validate: {v['validate_s']:.0f} s, {v['result_count']} results" if v else "  validate: over the cap")
+        with OxigraphServer(timeout_s=queries_bench.CAP_S) as server:
+            out["endpoint"] = queries_bench._run_worker("endpoint", base, full, server.query_url, set())
+            out["endpoint"]["server_peak_rss_mb"] = queries_bench._peak_rss_mb(server.process.pid)
+        log(f"  endpoint: {_summary(out['endpoint'])}")
+    finally:
+        _clear(full)  # the stores are large; the N-Quads stay in bench/work/ (ignored by git)
+    out["load_after"] = os.getloadavg()
+    return out
+
+
+def _clear(full: Path) -> None:
+    full.unlink(missing_ok=True)
+    location = queries_bench.disk_location(full)
+    shutil.rmtree(location, ignore_errors=True)
+    location.with_suffix(".loaded").unlink(missing_ok=True)
+
+
+def _summary(r: dict) -> str:
+    return r.get("error") or f"load {r['load_s']:.0f} s, suite {queries_bench._total(r):.1f} s"
+
+
+# ------------------------------------------------------------------ Markdown
+
+
+def _medians(r: dict) -> dict[str, float | None]:
+    return {n: queries_bench._median(q) for n, q in r.get("queries", {}).items()}
+
+
+def _slowest_run(q: dict) -> float | None:
+    return max(q["times"]) if q.get("status") == "ok" and q.get("times") else None
+
+
+def _ok(flag: bool) -> str:
+    return "yes" if flag else "**no**"
+
+
+def markdown(m: dict) -> str:
+    disk, ep, v = m.get("disk", {}), m.get("endpoint", {}), m.get("validate")
+    lines = [
+        "## Ten million triples",
+        "",
+        f"One synthetic graph of {m['generated']:,} base quads ({m['bytes'] / 1e9:.1f} GB of N-Quads, made by "
+        f"bench/generate.py with seed 1 in {m['generate_s']:.0f} s, one replica at a time), measured by "
+        "`python -m bench --only scale` (bench/scale.py; not part of a plain `make bench`, it takes most of an "
+        "hour and about 10 GB of disk under bench/work/). Each line runs in its own process, so its peak memory "
+        "is its own. `disk`: the embedded Oxigraph store on disk (pyoxigraph `Store(path)`), bulk-loaded, "
+        "derived with rules/*.rq, then the named-query suite as in the query section above (up to "
+        f"{queries_bench.RUNS} runs per query, {queries_bench.CAP_S} s cap). `endpoint`: an Oxigraph server "
+        "(`oxigraph serve`, its store on disk) loaded by `minekg push` (push(), one N-Quads POST, as the "
+        "derived graph shares blank nodes with the documents) and queried over HTTP; its peak memory is the "
+        "server's, the pushing client's in brackets. Validation: the SPARQL engine on the base graph, its "
+        f"store on disk. Load average (1, 5, 15 min) {_load(m['load_before'])} before and "
+        f"{_load(m['load_after'])} after, on {os.cpu_count()} cores shared with other work: the times include it.",
+        "",
+        "| measured | load (s) | derive (s) | suite total (s) | median query (ms) | slowest query (ms) | "
+        "not finished | peak memory (MB) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, r in (("disk", disk), ("endpoint", ep)):
+        if not r.get("queries"):
+            lines.append(f"| {name} | failed: {r.get('error', 'not run')} |||||||")
+            continue
+        meds = _medians(r)
+        done = {n: x for n, x in meds.items() if x is not None}
+        slow = max(done, key=done.get, default="")
+        peak = f"{r['peak_rss_mb']:,.0f}" if name == "disk" else \
+            f"{r.get('server_peak_rss_mb') or 0:,.0f} ({r['peak_rss_mb']:,.0f})"
+        derive = f"{r['derive_s']:.1f}" if "derive_s" in r else "—"
+        lines.append(f"| {name} | {r['load_s']:.1f} | {derive} | {queries_bench._total(r):.1f} | "
+                     f"{queries_bench._ms(statistics.median(done.values()) if done else None)} | "
+                     f"{queries_bench._ms(done.get(slow))} ({slow.split('_')[0]}) | {len(meds) - len(done)} | "
+                     f"{peak} |")
+    if v:
+        lines.append(f"| validation (sparql) | {v['load_s']:.1f} | — | validate {v['validate_s']:.1f}, "
+                     f"{v['result_count']:,} results | | | | {v['peak_rss_mb']:,.0f} |")
+    else:
+        lines.append(f"| validation (sparql) | did not finish in {VALIDATE_CAP_S} s |||||||")
+    lines += ["", "### Targets at 10^7 (issue 20, item 3; embedded store on disk)", "",
+              "| target | measured | met |", "|---|---|---|"]
+    if disk.get("queries"):
+        meds = _medians(disk)
+        ranked = sorted(x if x is not None else float("inf") for x in meds.values())
+        med = statistics.median(ranked)
+        over = sorted(n.split("_")[0] for n, x in meds.items() if x is None or x > SLOWEST_TARGET_S)
+        worst = max((x for q in disk["queries"].values() if (x := _slowest_run(q)) is not None), default=0.0)
+        lines += [
+            f"| load and derive under {LOAD_TARGET_S:.0f} s | {disk['load_s']:.0f} s | "
+            f"{_ok(disk['load_s'] < LOAD_TARGET_S)} |",
+            f"| suite median under {MEDIAN_TARGET_S * 1000:.0f} ms | {queries_bench._ms(med)} ms | "
+            f"{_ok(med < MEDIAN_TARGET_S)} |",
+            f"| no query over {SLOWEST_TARGET_S:g} s (median) | over: {', '.join(over) or 'none'} (slowest single "
+            f"run {worst:.1f} s) | {_ok(not over)} |",
+            f"| load, derive and queries within {MEMORY_TARGET_MB // 1024} GB | {disk['peak_rss_mb']:,.0f} MB | "
+            f"{_ok(disk['peak_rss_mb'] < MEMORY_TARGET_MB)} |",
+        ]
+    if v:
+        lines.append(f"| validation within {MEMORY_TARGET_MB // 1024} GB | {v['peak_rss_mb']:,.0f} MB "
+                     f"({v['load_s'] + v['validate_s']:.0f} s) | {_ok(v['peak_rss_mb'] < MEMORY_TARGET_MB)} |")
+    lines += ["", "### Per query at 10^7 (ms)", "",
+              "| query | disk median | disk slowest run | endpoint median |", "|---|---:|---:|---:|"]
+    dq, eq = disk.get("queries", {}), ep.get("queries", {})
+    for n in sorted(set(dq) | set(eq)):
+        lines.append(f"| {n} | {queries_bench._status(dq.get(n, {'status': 'error'}))} | "
+                     f"{queries_bench._ms(_slowest_run(dq.get(n, {})))} | "
+                     f"{queries_bench._status(eq.get(n, {'status': 'error'}))} |")
+    return "\n".join(lines) + "\n"
+
+
+def _load(avg) -> str:
+    return ", ".join(f"{x:.1f}" for x in avg)
+
+
+def section(size: int = SIZE) -> str:
+    """Run the measurement and return its Markdown section (for bench/__main__.py)."""
+    m = measure(size, log=lambda s: print(s, file=sys.stderr, flush=True))
+    (WORK / "scale.json").write_text(json.dumps(m, indent=1), encoding="utf-8")  # markdown again: `markdown`
+    return markdown(m)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["markdown"]:  # the section again from the last run's bench/work/scale.json
+        print(markdown(json.loads((WORK / "scale.json").read_text(encoding="utf-8"))), end="")
+    else:
+        print(section(int(sys.argv[1]) if len(sys.argv) > 1 else SIZE), end="")
