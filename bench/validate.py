@@ -4,8 +4,9 @@ the default of `minekg validate`) against pySHACL (the reference), with the iden
 Each (size, engine) runs in its own process, so its peak memory is its own: it loads the generated
 N-Quads (bench/generate.py, the base graph as `minekg validate` sees the assembled data: no derived
 triples), validates against validate/shapes_*.ttl, and writes its results as sorted (focus, path, shape,
-severity, message, value) tuples; the parent compares the two engines' tuples. pySHACL is not run above
-PYSHACL_MAX_SIZE (it took 442 s and 3 GB at about 0.9 x 10^6).
+severity, message, value) tuples; the parent compares the two engines' tuples. pySHACL runs up to
+PYSHACL_MAX_SIZE (it took 442 s and 3 GB at about 0.9 x 10^6, within the CAP_S each run is given: issue
+20 asks for its ratio at 10^6 where it finishes in the bench's time).
 
     python -m bench.validate worker ENGINE NQ OUT_JSON [STORE_DIR]   # one measurement (store on disk)
     python -m bench.validate                               # the section, printed
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "work"
 SIZES = (10_000, 100_000, 1_000_000)
 ENGINES = ("sparql", "pyshacl")
-PYSHACL_MAX_SIZE = 100_000
+PYSHACL_MAX_SIZE = 1_000_000
 SEED = 1
 CAP_S = 900
 TARGET_S, TARGET_MB = 20.0, 2048
@@ -128,7 +129,8 @@ def section(sizes=SIZES) -> str:
         for engine, r in row["engines"].items():
             load, val, total, mb = _cell(r)
             count = str(len(r["results"])) if r else ""
-            same = {True: "yes", False: "**no**"}.get(row.get("identical"), "(pySHACL not run)")
+            unknown = "(pySHACL did not finish)" if "pyshacl" in row["engines"] else "(pySHACL not run)"
+            same = {True: "yes", False: "**no**"}.get(row.get("identical"), unknown)
             lines.append(f"| {row['quads']:,} | {engine} | {load} | {val} | {total} | {mb} | {count} | "
                          f"{same if engine == 'sparql' else ''} |")
         runs = row["engines"]
@@ -139,8 +141,9 @@ def section(sizes=SIZES) -> str:
     lines += ["", f"Load average of the machine (1 min) at the start and the end: {before:.1f} and {after:.1f} on "
               f"{os.cpu_count()} CPUs: times taken on a shared machine are inflated by that much (pySHACL took "
               "15.5 s at 10^5 on a quiet one); the ratios, memory and identity hold regardless.",
-              "", f"pySHACL is not run above {PYSHACL_MAX_SIZE:,} triples: it needed 442 s and a 3 GB peak at "
-              "about 0.9 x 10^6 (measured when issue 20 was written), longer than the bench's time.", ""]
+              "", f"pySHACL runs up to {PYSHACL_MAX_SIZE:,} triples, each run within {CAP_S} s (it needed 442 s "
+              "and a 3 GB peak at about 0.9 x 10^6 when issue 20 was written); a run over that is shown as not "
+              "finished.", ""]
     return "\n".join(lines)
 
 
