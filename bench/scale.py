@@ -135,7 +135,7 @@ def markdown(m: dict) -> str:
         f"{_load(m.get('load_after', ()))} after, on {os.cpu_count()} cores shared with other work: the times "
         "include it.",
         "",
-        "| measured | load (s) | derive (s) | suite total (s) | median query (ms) | slowest query (ms) | "
+        "| measured | load (s; CPU s) | derive (s) | suite total (s) | median query (ms) | slowest query (ms) | "
         "not finished | peak memory (MB) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -149,7 +149,8 @@ def markdown(m: dict) -> str:
         peak = f"{r['peak_rss_mb']:,.0f}" if name == "disk" else \
             f"{r.get('server_peak_rss_mb') or 0:,.0f} ({r['peak_rss_mb']:,.0f})"
         derive = f"{r['derive_s']:.1f}" if "derive_s" in r else "—"
-        lines.append(f"| {name} | {r['load_s']:.1f} | {derive} | {queries_bench._total(r):.1f} | "
+        cpu = f" ({r['load_cpu_s']:.0f} CPU)" if "load_cpu_s" in r else ""
+        lines.append(f"| {name} | {r['load_s']:.1f}{cpu} | {derive} | {queries_bench._total(r):.1f} | "
                      f"{queries_bench._ms(statistics.median(done.values()) if done else None)} | "
                      f"{queries_bench._ms(done.get(slow))} ({slow.split('_')[0]}) | {len(meds) - len(done)} | "
                      f"{peak} |")
