@@ -167,6 +167,10 @@ def markdown(m: dict) -> str:
     else:
         stopped = f"did not finish in {VALIDATE_CAP_S} s" if "validate" in m else "not run (the run was stopped before)"
         lines.append(f"| validation (sparql) | {stopped} |||||||")
+    if "validate_load_before" in m:  # validation run again on its own, after a stopped run
+        lines += ["", f"Validation was run on its own after the stop (`validate._run` with its store on disk), at a "
+                  f"load average of {_load(m['validate_load_before'])} before and "
+                  f"{_load(m.get('validate_load_after', ()))} after."]
     lines += ["", "### Targets at 10^7 (issue 20, item 3; embedded store on disk)", "",
               "| target | measured | met |", "|---|---|---|"]
     if disk.get("queries"):
