@@ -26,10 +26,10 @@ from pathlib import Path
 
 import pycountry
 import pyoxigraph as ox
+from minekg.rdf.namespaces import GRAPH, ID, MK, ST
+from minekg.rdf.oxi import to_oxigraph
 
-from minekg import states
-from minekg.namespaces import GRAPH, ID, MK, ST
-from minekg.oxi import to_oxigraph
+from minekg.build import states
 
 DOCUMENT_GRAPH = str(GRAPH) + "document/"
 DERIVED_GRAPH = str(GRAPH["derived"])

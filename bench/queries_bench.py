@@ -44,7 +44,7 @@ PUSH_TIMEOUT_S = 3600.0
 
 
 def _suite():
-    from minekg import queries as named
+    from minekg.query import catalogue as named
 
     out = []
     for q in named.catalog():
@@ -68,7 +68,7 @@ def disk_location(full: Path) -> Path:
 
 def derive_into(store, rules: Path) -> int:
     """The build's derivation (rules/*.rq CONSTRUCTs over the union, in order, into the derived graph)."""
-    from minekg.build import apply_rules
+    from minekg.build.assemble import apply_rules
 
     return len(apply_rules(store, rules))
 
@@ -76,8 +76,9 @@ def derive_into(store, rules: Path) -> int:
 def worker(backend: str, base: Path, full: Path, endpoint: str | None, skip: set[str]) -> None:
     """Load, then run the suite; one JSON line per event on stdout, so the parent can stop a query that
     overruns the cap (Oxigraph cannot be interrupted from Python) by ending this process."""
+    from minekg.query.stores import EndpointStore, MemoryStore, OxigraphStore
+
     from minekg.errors import MinekgError
-    from minekg.stores import EndpointStore, MemoryStore, OxigraphStore
 
     def emit(**record) -> None:
         usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -115,7 +116,7 @@ def worker(backend: str, base: Path, full: Path, endpoint: str | None, skip: set
         store = MemoryStore(full)
         emit(event="load", load_s=time.perf_counter() - t0, triples=len(store.ds))
     else:
-        from minekg.push import push, store_url_for
+        from minekg.release.push import push, store_url_for
 
         report = push(full, store_url_for(endpoint), endpoint=endpoint, timeout=PUSH_TIMEOUT_S)
         emit(event="load", load_s=time.perf_counter() - t0, triples=report.triples)
@@ -218,8 +219,9 @@ def _pump(stream, lines) -> None:
 
 def measure(sizes=SIZES, log=print) -> list[dict]:
     sys.path.insert(0, str(ROOT))
+    from minekg.build.assemble import load_built
+
     from bench.generate import generate
-    from minekg.build import load_built
     from tests.oxigraph_server import OxigraphServer
 
     built = load_built()

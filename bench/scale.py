@@ -73,8 +73,9 @@ def measure(size: int = SIZE, log=print) -> dict:
 def _generated(size: int, base: Path, log) -> dict:
     """Generate the graph, or reuse the one a run of this size left (the generator is deterministic, and
     writes the file whole or not at all), with the figures saved when it was made."""
+    from minekg.build.assemble import load_built
+
     from bench.generate import generate
-    from minekg.build import load_built
 
     saved = json.loads(SAVED.read_text(encoding="utf-8")) if SAVED.exists() else {}
     if base.exists() and saved.get("size") == size and "generate_s" in saved:

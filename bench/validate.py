@@ -37,9 +37,8 @@ def union_graph(path: Path):
     """The N-Quads file's graphs as one rdflib Graph, blank nodes keeping the file's labels (as
     shacl_sparql.data_from_nquads keeps them), so both engines' results name the same nodes."""
     import pyoxigraph as ox
+    from minekg.rdf.oxi import to_rdflib
     from rdflib import Graph
-
-    from minekg.oxi import to_rdflib
 
     g = Graph()
     for q in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
@@ -49,9 +48,10 @@ def union_graph(path: Path):
 
 def worker(engine: str, nq: Path, out: Path, location: Path | None = None) -> None:
     """One validation; with `location` (an empty folder), the SPARQL engine's store is on disk there."""
-    from minekg import shacl_sparql
+    from minekg.build.validation import load_shapes, report_graph, result_tuples, run_shacl
+
+    from minekg.build import shacl_sparql
     from minekg.project import Project
-    from minekg.validation import load_shapes, report_graph, result_tuples, run_shacl
 
     shapes = load_shapes(Project(ROOT))
     t0 = time.perf_counter()
@@ -84,8 +84,9 @@ def _run(engine: str, nq: Path, on_disk: bool = False, cap_s: int = CAP_S) -> di
 
 def measure(sizes=SIZES, log=print) -> list[dict]:
     sys.path.insert(0, str(ROOT))
+    from minekg.build.assemble import load_built
+
     from bench.generate import generate
-    from minekg.build import load_built
 
     built = load_built()
     rows = []

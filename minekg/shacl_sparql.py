@@ -27,8 +27,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
-from .errors import MinekgError
-from .oxi import to_oxigraph, to_rdflib
+from minekg.errors import MinekgError
+from minekg.rdf.oxi import to_oxigraph, to_rdflib
 
 TEMPLATES = Path(__file__).resolve().parent / "shacl_templates"
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from minekg.build.validation import load_shapes, report_graph, result_tuples
 
 from bench import queries_bench
 from bench.generate import generate, load_template
-from minekg import shacl_sparql
+from minekg.build import shacl_sparql
 from minekg.project import Project
-from minekg.validation import load_shapes, report_graph, result_tuples
 
 ROOT = Path(__file__).resolve().parent.parent
 
