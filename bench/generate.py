@@ -141,65 +141,102 @@ class Replica:
 
 
 def generate(built: Path, target: int, out: Path, seed: int = 1) -> Generated:
-    """Write about `target` quads (before derivation) shaped like `built` to `out` (N-Quads)."""
+    """Write about `target` quads (before derivation) shaped like `built` to `out` (N-Quads).
+
+    The quads are written one replica at a time, so that 10^7 fits in memory: only the triples that two
+    replicas could share (about states and shared things) are remembered across replicas. A triple whose
+    subject is a replica's own (a renamed IRI or blank node: renaming appends the replica's suffix) can only
+    meet another of the same replica, so those are remembered for one replica only. The file is the same,
+    byte for byte, as when every triple was remembered."""
     template = load_template(built)
     rng = random.Random(seed)
     names = list(template.documents)
-    quads: list[ox.Quad] = list(template.shared)
     used_codes: set[str] = set()
     action_dates: dict[tuple, ox.Literal] = {}  # (actor, instrument, action type) -> its first reported date
-    seen = {(q.subject, q.predicate, q.object) for q in quads}
+    seen = {(q.subject, q.predicate, q.object) for q in template.shared}
     k = 0
     # The derived graph adds about 13 % to the real build; aim the base below the target by that much.
     base_target = int(target / 1.13)
-    # ... and leave room for the ISO records of the states used (about 6 triples each).
-    while len(quads) + 6 * len(used_codes) < base_target:
-        source = names[k % len(names)]
-        r = Replica(k, rng)
-        graph = ox.NamedNode(source + r.suffix)
-        docs = set()
-        for q in template.documents[source]:
-            s, p, o = r.term(q.subject), r.term(q.predicate), r.term(q.object)
-            if p == DATE and q.subject in template.actions:
-                key = tuple(r.term(t) for t in template.actions[q.subject])
-                first = action_dates.setdefault(key, o)
-                if first != o and rng.randrange(DISSENT):
-                    o = first
-            # The build never puts one triple in two graphs (about a shared person, place or meeting,
-            # say); keep that, as engines differ on such duplicates (Oxigraph's union repeats them).
-            if (s, p, o) in seen:
-                continue
-            seen.add((s, p, o))
-            quads.append(ox.Quad(s, p, o, graph))
-            for t in (q.subject, q.object):
-                if isinstance(t, ox.NamedNode) and t.value in template.metadata:
-                    docs.add(t.value)
-        # The reference records of what the replica names, and of what those records name in turn.
-        todo, done = sorted(docs), set()
-        while todo:
-            doc = todo.pop()
-            if doc in done:
-                continue
-            done.add(doc)
-            for t in template.metadata[doc]:
-                triple = (r.term(t.subject), t.predicate, r.term(t.object))
-                if isinstance(t.object, ox.NamedNode) and t.object.value in template.metadata:
-                    todo.append(t.object.value)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    with tmp.open("wb") as f:
+        written = _write(f, template.shared)
+        # ... and leave room for the ISO records of the states used (about 6 triples each).
+        while written + 6 * len(used_codes) < base_target:
+            source = names[k % len(names)]
+            r = Replica(k, rng)
+            quads = _replica(template, source, r, seen, action_dates, rng)
+            quads.extend(_relays(template.documents[source], r, ox.NamedNode(source + r.suffix), rng, used_codes))
+            used_codes.update(r.codes[c] for c in _codes_in(template.documents[source]) if c in r.codes)
+            written += _write(f, quads)
+            k += 1
+        iso = []
+        for code in sorted(used_codes):
+            for s, p, o in sorted(states.state_triples(code)):  # an rdflib Graph's order varies by run
+                triple = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
                 if triple not in seen:
                     seen.add(triple)
-                    quads.append(ox.Quad(*triple, graph))
-        quads.extend(_relays(template.documents[source], r, graph, rng, used_codes))
-        used_codes.update(r.codes[c] for c in _codes_in(template.documents[source]) if c in r.codes)
-        k += 1
-    for code in sorted(used_codes):
-        for s, p, o in sorted(states.state_triples(code)):  # an rdflib Graph's order varies by run
-            triple = (to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))
-            if triple not in seen:
-                seen.add(triple)
-                quads.append(ox.Quad(*triple, ox.NamedNode(str(GRAPH["reference"]))))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    ox.serialize(quads, output=str(out), format=ox.RdfFormat.N_QUADS)
-    return Generated(out, len(set(quads)), k, len(used_codes))
+                    iso.append(ox.Quad(*triple, ox.NamedNode(str(GRAPH["reference"]))))
+        written += _write(f, iso)
+    tmp.replace(out)
+    return Generated(out, written, k, len(used_codes))
+
+
+def _write(f, quads: list[ox.Quad]) -> int:
+    if quads:
+        ox.serialize(quads, output=f, format=ox.RdfFormat.N_QUADS)
+    return len(quads)
+
+
+def _own(term) -> bool:
+    """A template term that renaming makes the replica's own (so no other replica can hold it)."""
+    return isinstance(term, ox.BlankNode) or (
+        isinstance(term, ox.NamedNode) and term.value.startswith(RENAMED + (DOCUMENT_GRAPH,)))
+
+
+def _replica(template: Template, source: str, r: Replica, seen: set, action_dates: dict,
+             rng: random.Random) -> list[ox.Quad]:
+    """One synthetic document: the source document's quads renamed, and the reference records they name."""
+    graph = ox.NamedNode(source + r.suffix)
+    local: set = set()  # the triples whose subject is this replica's own
+    quads, docs = [], set()
+
+    def fresh(subject, triple) -> bool:
+        # The build never puts one triple in two graphs (about a shared person, place or meeting, say);
+        # keep that, as engines differ on such duplicates (Oxigraph's union repeats them).
+        kept = local if _own(subject) else seen
+        if triple in kept:
+            return False
+        kept.add(triple)
+        return True
+
+    for q in template.documents[source]:
+        s, p, o = r.term(q.subject), r.term(q.predicate), r.term(q.object)
+        if p == DATE and q.subject in template.actions:
+            key = tuple(r.term(t) for t in template.actions[q.subject])
+            first = action_dates.setdefault(key, o)
+            if first != o and rng.randrange(DISSENT):
+                o = first
+        if not fresh(q.subject, (s, p, o)):
+            continue
+        quads.append(ox.Quad(s, p, o, graph))
+        for t in (q.subject, q.object):
+            if isinstance(t, ox.NamedNode) and t.value in template.metadata:
+                docs.add(t.value)
+    # The reference records of what the replica names, and of what those records name in turn.
+    todo, done = sorted(docs), set()
+    while todo:
+        doc = todo.pop()
+        if doc in done:
+            continue
+        done.add(doc)
+        for t in template.metadata[doc]:
+            triple = (r.term(t.subject), t.predicate, r.term(t.object))
+            if isinstance(t.object, ox.NamedNode) and t.object.value in template.metadata:
+                todo.append(t.object.value)
+            if fresh(t.subject, triple):
+                quads.append(ox.Quad(*triple, graph))
+    return quads
 
 
 def _relays(quads: list[ox.Quad], r: Replica, graph: ox.NamedNode, rng: random.Random,

@@ -4,10 +4,11 @@ the default of `minekg validate`) against pySHACL (the reference), with the iden
 Each (size, engine) runs in its own process, so its peak memory is its own: it loads the generated
 N-Quads (bench/generate.py, the base graph as `minekg validate` sees the assembled data: no derived
 triples), validates against validate/shapes_*.ttl, and writes its results as sorted (focus, path, shape,
-severity, message, value) tuples; the parent compares the two engines' tuples. pySHACL is not run above
-PYSHACL_MAX_SIZE (it took 442 s and 3 GB at about 0.9 x 10^6).
+severity, message, value) tuples; the parent compares the two engines' tuples. pySHACL runs up to
+PYSHACL_MAX_SIZE (it took 442 s and 3 GB at about 0.9 x 10^6, within the CAP_S each run is given: issue
+20 asks for its ratio at 10^6 where it finishes in the bench's time).
 
-    python -m bench.validate worker ENGINE NQ OUT_JSON     # one measurement
+    python -m bench.validate worker ENGINE NQ OUT_JSON [STORE_DIR]   # one measurement (store on disk)
     python -m bench.validate                               # the section, printed
 """
 
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "work"
 SIZES = (10_000, 100_000, 1_000_000)
 ENGINES = ("sparql", "pyshacl")
-PYSHACL_MAX_SIZE = 100_000
+PYSHACL_MAX_SIZE = 1_000_000
 SEED = 1
 CAP_S = 900
 TARGET_S, TARGET_MB = 20.0, 2048
@@ -46,14 +47,15 @@ def union_graph(path: Path):
     return g
 
 
-def worker(engine: str, nq: Path, out: Path) -> None:
+def worker(engine: str, nq: Path, out: Path, location: Path | None = None) -> None:
+    """One validation; with `location` (an empty folder), the SPARQL engine's store is on disk there."""
     from minekg.build import shacl_sparql
     from minekg.build.validation import load_shapes, report_graph, result_tuples, run_shacl
     from minekg.project import Project
 
     shapes = load_shapes(Project(ROOT))
     t0 = time.perf_counter()
-    data = shacl_sparql.data_from_nquads(nq) if engine == "sparql" else union_graph(nq)
+    data = shacl_sparql.data_from_nquads(nq, location) if engine == "sparql" else union_graph(nq)
     load_s = time.perf_counter() - t0
     t1 = time.perf_counter()
     if engine == "sparql":
@@ -67,12 +69,14 @@ def worker(engine: str, nq: Path, out: Path) -> None:
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), encoding="utf-8")
 
 
-def _run(engine: str, nq: Path) -> dict | None:
-    with tempfile.TemporaryDirectory() as tmp:
+def _run(engine: str, nq: Path, on_disk: bool = False, cap_s: int = CAP_S) -> dict | None:
+    with tempfile.TemporaryDirectory(dir=WORK if on_disk else None) as tmp:
         out = Path(tmp) / "out.json"
         cmd = [sys.executable, "-m", "bench.validate", "worker", engine, str(nq), str(out)]
+        if on_disk:
+            cmd.append(str(Path(tmp) / "store"))
         try:
-            subprocess.run(cmd, cwd=ROOT, check=True, timeout=CAP_S)
+            subprocess.run(cmd, cwd=ROOT, check=True, timeout=cap_s)
         except subprocess.TimeoutExpired:
             return None
         return json.loads(out.read_text(encoding="utf-8"))
@@ -125,7 +129,8 @@ def section(sizes=SIZES) -> str:
         for engine, r in row["engines"].items():
             load, val, total, mb = _cell(r)
             count = str(len(r["results"])) if r else ""
-            same = {True: "yes", False: "**no**"}.get(row.get("identical"), "(pySHACL not run)")
+            unknown = "(pySHACL did not finish)" if "pyshacl" in row["engines"] else "(pySHACL not run)"
+            same = {True: "yes", False: "**no**"}.get(row.get("identical"), unknown)
             lines.append(f"| {row['quads']:,} | {engine} | {load} | {val} | {total} | {mb} | {count} | "
                          f"{same if engine == 'sparql' else ''} |")
         runs = row["engines"]
@@ -136,13 +141,14 @@ def section(sizes=SIZES) -> str:
     lines += ["", f"Load average of the machine (1 min) at the start and the end: {before:.1f} and {after:.1f} on "
               f"{os.cpu_count()} CPUs: times taken on a shared machine are inflated by that much (pySHACL took "
               "15.5 s at 10^5 on a quiet one); the ratios, memory and identity hold regardless.",
-              "", f"pySHACL is not run above {PYSHACL_MAX_SIZE:,} triples: it needed 442 s and a 3 GB peak at "
-              "about 0.9 x 10^6 (measured when issue 20 was written), longer than the bench's time.", ""]
+              "", f"pySHACL runs up to {PYSHACL_MAX_SIZE:,} triples, each run within {CAP_S} s (it needed 442 s "
+              "and a 3 GB peak at about 0.9 x 10^6 when issue 20 was written); a run over that is shown as not "
+              "finished.", ""]
     return "\n".join(lines)
 
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "worker":
-        worker(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))
+        worker(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]), Path(sys.argv[5]) if len(sys.argv) > 5 else None)
     else:
         print(section())

@@ -142,12 +142,13 @@ def data_of(graph: Graph) -> Data:
     return Data(store, written)
 
 
-def data_from_nquads(path: Path) -> Data:
+def data_from_nquads(path: Path, location: Path | None = None) -> Data:
     """An Oxigraph store loaded from an N-Quads file, its graphs read as one, with its numbers as written.
     Blank nodes keep the file's labels (Oxigraph's bulk loader would rename them). The quads go from
     Oxigraph's parser to its store without Python looking at each; only the lines with a number are
-    parsed again, to keep those numbers as written."""
-    store, written = ox.Store(), {}
+    parsed again, to keep those numbers as written. With `location` (an empty folder), the store is on
+    disk there: 10^7 triples would not fit in a few GB of memory."""
+    store, written = (ox.Store() if location is None else ox.Store(str(location))), {}
     store.bulk_extend(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
     with path.open("rb") as f:
         numeric = b"".join(line for line in f if NUMERIC_LINE.search(line))
