@@ -34,8 +34,6 @@ LONG_FUNCTIONS = {
     "minekg/viz/page.py:page_data": "the page's JSON, one field per line",
     "minekg/viz/network.py:claims": "reads query 201's rows into claims; to be split per role",
     "minekg/server/app.py:create_app": "the route table; to be split with app.py by route family",
-    "minekg/server/views.py:entity_view": "the entity page's sections, one after the other",
-    "minekg/cli/serve.py:serve": "the serve command's option checks; to move into server/",
     "minekg/release/description.py:describe": "the DCAT/VoID description, one triple group per field",
     "minekg/release/markings.py:withheld_nodes": "the withholding closure; changes only with docs/export.md",
 }
