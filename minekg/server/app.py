@@ -61,7 +61,8 @@ from minekg.rdf.namespaces import BASE, DOC, EV, ID, MK, PREFIXES
 from minekg.release.markings import DEFAULT_PROFILE
 from minekg.server import formats, mapmount, ontodoc, protocol, views, vizmount
 from minekg.server.limits import BodyTimeout, RequestLimits, retry_after
-from minekg.server.pool import HEAVY, CachedRunner, EndpointRunner, Overloaded, QueryPool
+from minekg.server.pool import HEAVY, Overloaded, QueryPool
+from minekg.server.runners import CachedRunner, EndpointRunner
 from minekg.server.sentences import local_href
 from minekg.server.worker import Reply
 from minekg.server.worker import Request as QueryRequest
