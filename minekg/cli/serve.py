@@ -16,7 +16,7 @@ from minekg.project import Project
 from minekg.release.markings import DEFAULT_PROFILE, released_file
 
 if TYPE_CHECKING:  # the server's modules load only when it starts (a quick --help)
-    from minekg.server.app import Config
+    from minekg.server.state import Config
 
 ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
@@ -158,7 +158,7 @@ def serve(
     Runs until Ctrl-C. Every minekg IRI https://w3id.org/minekg/PATH is served at http://HOST:PORT/PATH.
     Only what the release profile allows is served, on every route.
     """
-    from minekg.server.app import Config
+    from minekg.server.state import Config
 
     project = Project.default()
     config = Config(
