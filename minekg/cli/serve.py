@@ -16,7 +16,7 @@ from minekg.project import Project
 from minekg.release.markings import DEFAULT_PROFILE, released_file
 
 if TYPE_CHECKING:  # the server's modules load only when it starts (a quick --help)
-    from minekg.server.app import Config
+    from minekg.server.state import Config
 
 ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
@@ -158,8 +158,7 @@ def serve(
     Runs until Ctrl-C. Every minekg IRI https://w3id.org/minekg/PATH is served at http://HOST:PORT/PATH.
     Only what the release profile allows is served, on every route.
     """
-    from minekg.build.assemble import load_built
-    from minekg.server.app import Config
+    from minekg.server.state import Config
 
     project = Project.default()
     config = Config(
@@ -187,22 +186,35 @@ def serve(
         raise MinekgError("--curate: the curation page works on this checkout's files and build; "
                           "it cannot be used with --endpoint")
     if endpoint:
-        if profile:
-            # The server cannot filter a store it does not hold: fill that store with `minekg push --profile`.
-            raise MinekgError("--profile: with --endpoint the store serves what was pushed into it "
-                              "(`minekg push --profile P`, CLEAR by default); give one or the other")
-        _check_port_free(host, port)
-        _run(config, f"endpoint {endpoint}")
-        return
+        _serve_endpoint(config, profile)
+    else:
+        _serve_embedded(config, data, profile)
+
+
+def _serve_endpoint(config: Config, profile: str | None) -> None:
+    """Front config.endpoint: the store serves what was pushed into it, so no profile applies here."""
+    if profile:
+        # The server cannot filter a store it does not hold: fill that store with `minekg push --profile`.
+        raise MinekgError("--profile: with --endpoint the store serves what was pushed into it "
+                          "(`minekg push --profile P`, CLEAR by default); give one or the other")
+    _check_port_free(config.host, config.port)
+    _run(config, f"endpoint {config.endpoint}")
+
+
+def _serve_embedded(config: Config, data: Path | None, profile: str | None) -> None:
+    """Serve the built N-Quads (or --data) from the embedded store, filtered at the release profile first."""
+    from minekg.build.assemble import load_built
+
+    project = config.project
     nquads = data if data is not None else load_built(project)
     if not nquads.is_file():
         raise MinekgError(f"{nquads}: file not found")
-    _check_port_free(host, port)
+    _check_port_free(config.host, config.port)
     with tempfile.TemporaryDirectory(prefix="minekg-serve-release-") as tmp:
         # Filtered once, here: the workers, the view and every page then see the released dataset only.
         served, chosen, withheld = released_file(nquads, profile or DEFAULT_PROFILE, Path(tmp) / "release.nq", project)
         config.nquads, config.profile = served, chosen.name
-        shown = f"{workers} query workers over the {chosen.label} release of {project.rel(nquads)}"
+        shown = f"{config.workers} query workers over the {chosen.label} release of {project.rel(nquads)}"
         _run(config, shown + (f" ({withheld} nodes withheld)" if withheld else ""))
 
 

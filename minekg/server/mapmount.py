@@ -25,7 +25,7 @@ def _make(config, instrument: str, day: datetime.date) -> str:
 
 
 async def page(request: Request) -> Response:
-    from minekg.server.app import PageError
+    from minekg.server.state import PageError
     from minekg.viz import map as world
 
     state = request.app.state.minekg

@@ -108,6 +108,18 @@ def _mentions(g: Graph, st: Node, iri: URIRef) -> bool:
 
 
 def entity_view(g: Graph, iri: URIRef, wording_file: Path) -> EntityView:
+    view = _head(g, iri)
+    statements = _statements(g)
+    if iri in statements or (None, MK.content, iri) in g:
+        view.sections += _statement_sections(g, iri, statements, wording_file)
+    else:
+        view.sections += _entity_sections(g, iri, view, statements, wording_file)
+    view.referenced_by = _referenced_by(g, iri, view, statements)
+    return view
+
+
+def _head(g: Graph, iri: URIRef) -> EntityView:
+    """The top of the page: the entity's label, kinds, descriptions, facts and links to its data and text."""
     kinds = [link(g, k) for k in most_specific_kinds(g, iri)]
     main = label(g, iri)
     alt = sorted({str(o) for p in (*LABELS, SKOS.altLabel) for o in g.objects(iri, p)} - {main})
@@ -125,44 +137,62 @@ def entity_view(g: Graph, iri: URIRef, wording_file: Path) -> EntityView:
     ]
     if (iri, MK.sourceFile, None) in g and str(iri).startswith(str(DOC)):
         view.text_href = f"/text/document/{str(iri)[len(str(DOC)) :]}"
+    return view
 
-    statements = _statements(g)
-    by_key = lambda s: str(s)  # noqa: E731 - statement slugs start with their document: a readable order
-    if iri in statements or (None, MK.content, iri) in g:
-        own = [iri] if iri in statements else []
-        about = sorted(
-            (
-                s
-                for s in statements - {iri}
-                if (s, MK.content, iri) in g
-                or (s, MK.respondsTo, iri) in g
-                or (iri, MK.respondsTo, s) in g
-                or (iri, MK.content, None) in g
-                and g.value(iri, MK.content) == g.value(s, MK.content)
-            ),
-            key=by_key,
+
+def _by_key(s: Node) -> str:
+    return str(s)  # statement slugs start with their document: a readable order
+
+
+def _statement_sections(g: Graph, iri: URIRef, statements: set[Node], wording_file: Path) -> list[Section]:
+    """The sections of a statement's page (or its content's): itself, and the speech acts about the same content."""
+    sections = []
+    own = [iri] if iri in statements else []
+    about = sorted(
+        (
+            s
+            for s in statements - {iri}
+            if (s, MK.content, iri) in g
+            or (s, MK.respondsTo, iri) in g
+            or (iri, MK.respondsTo, s) in g
+            or (iri, MK.content, None) in g
+            and g.value(iri, MK.content) == g.value(s, MK.content)
+        ),
+        key=_by_key,
+    )
+    if own:
+        sections.append(Section("This statement", [statement_view(g, iri, wording_file)]))
+    if about:
+        sections.append(
+            Section("Speech acts about the same content", [statement_view(g, s, wording_file) for s in about])
         )
-        if own:
-            view.sections.append(Section("This statement", [statement_view(g, iri, wording_file)]))
-        if about:
-            view.sections.append(
-                Section("Speech acts about the same content", [statement_view(g, s, wording_file) for s in about])
-            )
-    else:
-        made = sorted((s for s in statements if (s, MK.assertedBy, iri) in g), key=by_key)
-        about = sorted((s for s in statements - set(made) if _mentions(g, s, iri)), key=by_key)
-        if made:
-            view.sections.append(Section(f"Claims made by {main}", [statement_view(g, s, wording_file) for s in made]))
-        if about:
-            title = (
-                f"Statements reported in {main}"
-                if view.text_href
-                else f"Claims about {main}, made by others"
-                if made or (None, MK.accused, iri) in g
-                else f"Statements involving {main}"
-            )
-            view.sections.append(Section(title, [statement_view(g, s, wording_file) for s in about]))
+    return sections
 
+
+def _entity_sections(
+    g: Graph, iri: URIRef, view: EntityView, statements: set[Node], wording_file: Path
+) -> list[Section]:
+    """The sections of any other entity's page: the claims it made, and the statements about or reported in it."""
+    sections = []
+    main = view.label
+    made = sorted((s for s in statements if (s, MK.assertedBy, iri) in g), key=_by_key)
+    about = sorted((s for s in statements - set(made) if _mentions(g, s, iri)), key=_by_key)
+    if made:
+        sections.append(Section(f"Claims made by {main}", [statement_view(g, s, wording_file) for s in made]))
+    if about:
+        title = (
+            f"Statements reported in {main}"
+            if view.text_href
+            else f"Claims about {main}, made by others"
+            if made or (None, MK.accused, iri) in g
+            else f"Statements involving {main}"
+        )
+        sections.append(Section(title, [statement_view(g, s, wording_file) for s in about]))
+    return sections
+
+
+def _referenced_by(g: Graph, iri: URIRef, view: EntityView, statements: set[Node]) -> list[tuple[Token, Token]]:
+    """What points at the entity, leaving out the statements already listed in the sections."""
     shown = {v.iri.title for sec in view.sections for v in sec.statements}
     listed = {s for s in statements if str(s) in shown}
     refs = set()
@@ -172,8 +202,7 @@ def entity_view(g: Graph, iri: URIRef, wording_file: Path) -> EntityView:
         if any((x, MK.content, s) in g for x in listed):
             continue  # a content statement, shown inside the speech acts listed above
         refs.add((s, p))
-    view.referenced_by = [(link(g, s), link(g, p)) for s, p in sorted(refs, key=lambda sp: (label(g, sp[0]), str(sp)))]
-    return view
+    return [(link(g, s), link(g, p)) for s, p in sorted(refs, key=lambda sp: (label(g, sp[0]), str(sp)))]
 
 
 __all__ = ["EntityView", "Section", "StatementView", "QuoteView", "entity_view", "local_href"]
