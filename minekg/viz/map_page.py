@@ -71,10 +71,10 @@ def page_data(md: MapData, allegations: list[dict]) -> dict:
 def allegation_data(graph: Graph) -> list[dict]:
     """The allegations of the claims network (query 201), each with the states it is made by and against
     (bodies and officials rolled up to their state), its years, its text and first quote."""
-    from minekg.viz import network
+    from minekg.viz.claims import claims
 
     out = []
-    for c in network.claims(graph):
+    for c in claims(graph):
         if c.kind != "allegation":
             continue
         by = c.author.state

@@ -11,7 +11,8 @@ from minekg import resources
 from minekg.errors import MinekgError
 from minekg.project import Project
 from minekg.rdf.loading import read_text
-from minekg.viz.network import Claim, Network
+from minekg.viz.claims import Claim
+from minekg.viz.network import Network
 
 _PLACEHOLDER = re.compile(r"\{\{(title|css|data|vendor_js|app_js)\}\}")
 
