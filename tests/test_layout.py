@@ -27,14 +27,9 @@ LONG_MODULES = {
     "minekg/build/shacl_sparql.py": "the SHACL-to-SPARQL compiler: constraint components and paths",
 }
 LONG_FUNCTIONS = {
-    "minekg/viz/figure.py:figure": "one matplotlib drawing whose steps share the axes and the legend",
-    "minekg/viz/figure.py:_place_labels": "the label placement loop and its collision bookkeeping",
-    "minekg/viz/page.py:page_data": "the page's JSON, one field per line",
     "minekg/server/app.py:create_app": "the route table; to be split with app.py by route family",
     "minekg/server/views.py:entity_view": "the entity page's sections, one after the other",
     "minekg/cli/serve.py:serve": "the serve command's option checks; to move into server/",
-    "minekg/release/description.py:describe": "the DCAT/VoID description, one triple group per field",
-    "minekg/release/markings.py:withheld_nodes": "the withholding closure; changes only with docs/export.md",
 }
 
 
