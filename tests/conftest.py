@@ -22,6 +22,7 @@ from minekg.build.assemble import assemble, build
 from minekg.project import Project
 from minekg.query.graph import Graph
 from minekg.viz import network
+from minekg.viz.claims import claims as read_claims
 from tests.seed import copy_tree, seed_root
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,7 +125,7 @@ def output_dir() -> Path:
 @pytest.fixture(scope="session")
 def claims(graph):
     """The claims of the built graph (queries/201), shared by the network and viz tests."""
-    return network.claims(graph)
+    return read_claims(graph)
 
 
 @pytest.fixture(scope="session")

@@ -23,16 +23,8 @@ LONG_MODULES = {
     "minekg/curation/review.py": "the review page's model and its writes; to be split with server/curate.py",
     "minekg/curation/register.py": "the register's column checks and its import; to be split in two",
     "minekg/build/shacl_sparql.py": "the SHACL-to-SPARQL compiler: constraint components and paths",
-    "minekg/viz/map.py": "the map's data, figure and page; to be split as drawing.py was (figure.py, page.py)",
-    "minekg/viz/network.py": "claims, filters and the graph they make; to be split in two",
 }
 LONG_FUNCTIONS = {
-    "minekg/viz/figure.py:figure": "one matplotlib drawing whose steps share the axes and the legend",
-    "minekg/viz/figure.py:_place_labels": "the label placement loop and its collision bookkeeping",
-    "minekg/viz/page.py:page_data": "the page's JSON, one field per line",
-    "minekg/viz/network.py:claims": "reads query 201's rows into claims; to be split per role",
-    "minekg/release/description.py:describe": "the DCAT/VoID description, one triple group per field",
-    "minekg/release/markings.py:withheld_nodes": "the withholding closure; changes only with docs/export.md",
 }
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from minekg.viz import map as world
+from minekg.viz import map_figure, map_status
 from tests.seed import seed_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +75,7 @@ def test_cli_writes_svg_png_and_page(drawn):
 
 def test_svg_colours_states_by_their_status(drawn, project):
     root = ET.parse(drawn[0] / "map.svg").getroot()
-    palette = world.colours(project)["status"]
+    palette = map_figure.colours(project)["status"]
     assert _fill(root, "state-BLR") == palette["State Party"]  # in force for Belarus since 1 March 2004
     assert _fill(root, "state-USA") == palette["not party"]
     assert _fill(root, "state-RUS") == palette["not party"]
@@ -82,7 +83,7 @@ def test_svg_colours_states_by_their_status(drawn, project):
     # France and Norway are "-99" in Natural Earth's ISO_A3: joined all the same
     assert _fill(root, "state-FRA") == palette["State Party"] and _fill(root, "state-NOR") == palette["State Party"]
     # Greenland is no state of the graph: grey, as the legend says
-    assert _fill(root, "state-GRL") == world.colours(project)["unknown"]
+    assert _fill(root, "state-GRL") == map_figure.colours(project)["unknown"]
 
 
 def test_svg_has_title_legend_and_source(drawn):
@@ -90,7 +91,7 @@ def test_svg_has_title_legend_and_source(drawn):
     assert _texts(root, "map-title") == ["Mine Ban Treaty: status of each state on 31 December 2023"]
     legend = _texts(root, "map-legend")
     assert legend[0] == "status (states)"
-    assert "State Party (164)" in legend and "not party (32)" in legend and world.UNKNOWN in legend
+    assert "State Party (164)" in legend and "not party (32)" in legend and map_status.UNKNOWN in legend
     notes = " ".join(_texts(root, "map-notes"))
     assert "Source: minekg, query 001_treaty_status_on_date (date 2023-12-31, Mine Ban Treaty)" in notes
     assert "Natural Earth" in notes
@@ -101,7 +102,7 @@ def test_states_without_a_shape_are_listed_not_dropped(drawn, graph):
     root = ET.parse(out / "map.svg").getroot()
     notes = " ".join(_texts(root, "map-notes"))
     shaped = {g.get("id")[len("state-"):] for g in root.iter(f"{SVG}g") if (g.get("id") or "").startswith("state-")}
-    status = world.statuses(graph, "mbt", datetime.date(2023, 12, 31))
+    status = map_status.statuses(graph, "mbt", datetime.date(2023, 12, 31))
     missing = sorted(iso for iso in status if iso not in shaped)
     assert "SGP" in missing and "MLT" in missing  # too small for 1:110m
     for iso in missing:
@@ -131,25 +132,25 @@ def test_page_embeds_every_stop_and_makes_no_request(drawn):
 
 
 def test_library_status_and_deciding_statements(graph):
-    status = world.statuses(graph, "mbt", datetime.date(2023, 12, 31))
+    status = map_status.statuses(graph, "mbt", datetime.date(2023, 12, 31))
     blr = status["BLR"]
     assert (blr.status, blr.since) == ("State Party", "2004-03-01")
     assert [b.row for b in blr.bases] == ["", "17"]  # the Monitor's quote, then the register's row 17
     assert status["USA"].status == "not party" and status["USA"].bases[0].row == "190"
     # before Belarus's accession took effect (entry into force 1 March 2004)
-    assert world.statuses(graph, "mbt", datetime.date(2003, 12, 31))["BLR"].status != "State Party"
+    assert map_status.statuses(graph, "mbt", datetime.date(2003, 12, 31))["BLR"].status != "State Party"
 
 
 def test_several_rows_fold_by_the_documented_precedence():
     rows = [
-        {"state": world.STATE_BASE + "XXA", "name": "A", "status": "signatory", "since": "2000-01-01",
+        {"state": map_status.STATE_BASE + "XXA", "name": "A", "status": "signatory", "since": "2000-01-01",
          "basis": "s:1", "document": "d:1", "quote": "q1", "row": None},
-        {"state": world.STATE_BASE + "XXA", "name": "A", "status": "State Party", "since": "2001-01-01",
+        {"state": map_status.STATE_BASE + "XXA", "name": "A", "status": "State Party", "since": "2001-01-01",
          "basis": "s:2", "document": "d:2", "quote": None, "row": "5"},
-        {"state": world.STATE_BASE + "XXA", "name": "A", "status": "State Party", "since": "2001-01-01",
+        {"state": map_status.STATE_BASE + "XXA", "name": "A", "status": "State Party", "since": "2001-01-01",
          "basis": "s:3", "document": "d:3", "quote": "q3", "row": None},
     ]
-    folded = world.fold(rows)["XXA"]
+    folded = map_status.fold(rows)["XXA"]
     assert (folded.status, folded.since) == ("State Party", "2001-01-01")
     assert [b.statement for b in folded.bases] == ["s:3", "s:2"]
 
@@ -186,16 +187,17 @@ def test_instrument_is_passed_once_001_declares_it(project):
     from minekg.errors import MinekgError
     from minekg.query import catalogue as named
 
-    today = named.find(world.STATUS_QUERY, project)
+    today = named.find(map_status.STATUS_QUERY, project)
     day = datetime.date(2023, 12, 31)
     if not any(p.name == "instrument" for p in today.params):
-        assert world._status_params(today, "mbt", day) == {"date": DAY}
+        assert map_status._status_params(today, "mbt", day) == {"date": DAY}
         with pytest.raises(MinekgError, match="instrument ccm: query 001_treaty_status_on_date has no instrument"):
-            world._status_params(today, "ccm", day)
-    param = named.Param("instrument", "iri", world.INSTRUMENT_BASE + "mbt", "", False)
+            map_status._status_params(today, "ccm", day)
+    param = named.Param("instrument", "iri", map_status.INSTRUMENT_BASE + "mbt", "", False)
     later = replace(today, params=tuple(p for p in today.params if p.name != "instrument") + (param,))
-    assert world._status_params(later, "ccm", day) == {"date": DAY, "instrument": world.INSTRUMENT_BASE + "ccm"}
-    assert named.bind(later, world._status_params(later, "ccw-apii", day))  # binds as an IRI
+    base = map_status.INSTRUMENT_BASE
+    assert map_status._status_params(later, "ccm", day) == {"date": DAY, "instrument": base + "ccm"}
+    assert named.bind(later, map_status._status_params(later, "ccw-apii", day))  # binds as an IRI
 
 
 def test_draws_only_what_the_release_profile_allows(tmp_path_factory):
@@ -206,9 +208,9 @@ def test_draws_only_what_the_release_profile_allows(tmp_path_factory):
     project, nquads = build_marked(tmp_path_factory)
     red = "https://w3id.org/minekg/id/statement/fixture-red-briefing-allegation"
     ask = f"ASK {{ GRAPH ?g {{ <{red}> ?p ?o }} }}"
-    with world.released_graph(project, "oxigraph", None, 60.0, str(nquads), "CLEAR") as g:
+    with map_status.released_graph(project, "oxigraph", None, 60.0, str(nquads), "CLEAR") as g:
         assert g.sparql(ask).boolean is False
-    with world.released_graph(project, "oxigraph", None, 60.0, str(nquads), "RED") as g:
+    with map_status.released_graph(project, "oxigraph", None, 60.0, str(nquads), "RED") as g:
         assert g.sparql(ask).boolean is True
 
 

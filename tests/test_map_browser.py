@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 import pytest
 
 from minekg.viz import map as world
+from minekg.viz import map_figure, map_status
 
 from . import chromium
 
@@ -27,7 +28,7 @@ def written(graph, project, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def palette(project) -> dict:
-    return world.colours(project)
+    return map_figure.colours(project)
 
 
 @pytest.fixture(scope="module")
@@ -64,14 +65,14 @@ def from_file(browser, written):
 
 
 def test_draws_every_shape_coloured_by_status(from_file, project, palette, output_dir):
-    shapes, _ = world.shapes(project)
+    shapes, _ = map_figure.shapes(project)
     assert from_file.page.locator("#map path").count() == len(shapes)
     assert from_file.fill("BLR") == palette["status"]["State Party"]
     assert from_file.fill("USA") == palette["status"]["not party"]
     assert from_file.fill("GRL") == palette["unknown"]
     assert "31 December 2023" in from_file.page.locator("#title").inner_text()
     legend = from_file.page.locator("#legend").inner_text()
-    assert "State Party (164)" in legend and world.UNKNOWN in legend
+    assert "State Party (164)" in legend and map_status.UNKNOWN in legend
     assert legend.index("State Party") < legend.index("signatory") < legend.index("not party")
     assert "Singapore (SGP)" in from_file.page.locator("#notes").inner_text()
     from_file.page.screenshot(path=str(output_dir / "map-page.png"))

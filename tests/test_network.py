@@ -13,6 +13,7 @@ from rdflib.namespace import RDF, SKOS
 from minekg.errors import MinekgError
 from minekg.rdf.namespaces import MK, shorten
 from minekg.viz import network
+from minekg.viz.claims import STATUS_ORDER, date_bounds
 
 ROLLUP = network.Filters(rollup=True)
 
@@ -48,7 +49,7 @@ def test_each_assessment_value_is_in_one_status_collection(project):
     groups = [g for g in vocab.subjects(RDF.type, SKOS.Collection) if set(vocab.objects(g, SKOS.member)) & values]
     members = [m for g in groups for m in vocab.objects(g, SKOS.member)]
     assert sorted(members) == sorted(values)  # each value in exactly one collection
-    assert {str(vocab.value(g, SKOS.prefLabel)) for g in groups} <= set(network.STATUS_ORDER)
+    assert {str(vocab.value(g, SKOS.prefLabel)) for g in groups} <= set(STATUS_ORDER)
 
 
 def test_an_assessments_status_is_its_collections_label(claims, project):
@@ -216,12 +217,12 @@ def test_bad_filters_fail_in_one_line(claims, filters, message):
 
 def test_date_bounds():
     d = datetime.date
-    assert network.date_bounds("2021") == (d(2021, 1, 1), d(2021, 12, 31))
-    assert network.date_bounds("2024-02") == (d(2024, 2, 1), d(2024, 2, 29))
-    assert network.date_bounds("2023-02") == (d(2023, 2, 1), d(2023, 2, 28))
-    assert network.date_bounds("2022-09-13") == (d(2022, 9, 13), d(2022, 9, 13))
-    assert network.date_bounds("2022-02-30") is None
-    assert network.date_bounds("13 Sept") is None
+    assert date_bounds("2021") == (d(2021, 1, 1), d(2021, 12, 31))
+    assert date_bounds("2024-02") == (d(2024, 2, 1), d(2024, 2, 29))
+    assert date_bounds("2023-02") == (d(2023, 2, 1), d(2023, 2, 28))
+    assert date_bounds("2022-09-13") == (d(2022, 9, 13), d(2022, 9, 13))
+    assert date_bounds("2022-02-30") is None
+    assert date_bounds("13 Sept") is None
 
 
 def test_the_memory_backend_gives_the_same_network(net, memory_graph):

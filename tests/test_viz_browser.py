@@ -10,6 +10,7 @@ import pytest
 
 from minekg.viz import drawing as viz
 from minekg.viz import network
+from minekg.viz.claims import claims as read_claims
 
 from . import chromium
 
@@ -26,7 +27,7 @@ window.requestAnimationFrame = (cb) => { window.__frames += 1; return raf(cb); }
 
 @pytest.fixture(scope="module")
 def claims(graph):
-    return network.claims(graph)
+    return read_claims(graph)
 
 
 @pytest.fixture(scope="module")

@@ -38,11 +38,12 @@ from minekg.release.markings import DEFAULT_PROFILE
 def map_command(instrument, date, out, profile, store, endpoint, timeout, data) -> None:
     """Draw the world map of every state's treaty status: map.svg, map.png and an interactive index.html."""
     from minekg.viz import map as world
+    from minekg.viz.map_status import instrument_iri, parse_date, released_graph
 
     project = Project.default()
-    world.instrument_iri(instrument)  # bad input is refused before anything is opened
-    day = world.parse_date(date)
-    with world.released_graph(project, store, endpoint, timeout, data, profile) as g:
+    instrument_iri(instrument)  # bad input is refused before anything is opened
+    day = parse_date(date)
+    with released_graph(project, store, endpoint, timeout, data, profile) as g:
         written = world.write(g, out or project.build / "map", instrument, day, project)
     click.echo(f"{written.states} states with a status on {day.isoformat()} ({instrument})")
     if written.without_shape:

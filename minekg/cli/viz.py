@@ -55,7 +55,7 @@ def viz(out, since, until, acts, actor, rollup, aggregate_above, profile, store,
     """Draw who alleges what: GraphML, GEXF, JSON, SVG, PNG and an interactive index.html."""
     from minekg.viz import drawing as draw
     from minekg.viz import network
-    from minekg.viz.map import released_graph
+    from minekg.viz.map_status import released_graph
 
     project = Project.default()
     filters = network.Filters(since=since, until=until, acts=tuple(acts), actor=actor, rollup=rollup)

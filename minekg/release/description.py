@@ -75,7 +75,6 @@ def describe(quads: list[Quad], profile: Profile, version: str, files: dict[str,
              template_shown: str, endpoint: str | None = None) -> str:
     """description.ttl for a release of `quads` written as `files` (name -> bytes)."""
     g = Graph()
-    here = Namespace(HERE)
     ds = release_iri(version, profile)
     for s, p, o in parse_turtle(template, template_shown):
         g.add((ds if s == DATASET else s, p, o))
@@ -85,7 +84,17 @@ def describe(quads: list[Quad], profile: Profile, version: str, files: dict[str,
     if latest is not None:
         g.add((ds, DCTERMS.issued, latest))
         g.add((ds, DCTERMS.modified, latest))
-    # The profile: as the concept partners' tools read, and in words.
+    _add_profile(g, ds, quads, profile)
+    if endpoint:
+        g.add((ds, VOID.sparqlEndpoint, URIRef(endpoint)))
+    _add_statistics(g, ds, quads)
+    # Distributions: every file of the export but this description and the checksums.
+    _add_distributions(g, ds, files)
+    return turtle(g, DESCRIPTION_PREFIXES, relative_to=HERE)
+
+
+def _add_profile(g: Graph, ds: URIRef, quads: list[Quad], profile: Profile) -> None:
+    """The profile: as the concept partners' tools read, and in words."""
     g.add((ds, MK.marking, profile.concept))
     rights = BNode("rights")
     definition = next((o for s, p, o, _g in quads if s == profile.concept and p == SKOS.definition), None)
@@ -96,9 +105,10 @@ def describe(quads: list[Quad], profile: Profile, version: str, files: dict[str,
         f"Release profile {profile.label}: holds only statements, sources and evidence that may be shared "
         f"at {profile.label}{meaning}; anything marked more restrictively, and every fact derived from it, "
         "is withheld.", lang="en")))
-    if endpoint:
-        g.add((ds, VOID.sparqlEndpoint, URIRef(endpoint)))
-    # Statistics.
+
+
+def _add_statistics(g: Graph, ds: URIRef, quads: list[Quad]) -> None:
+    """Statistics: VoID's counts, vocabularies, named graphs (subsets) and example resources."""
     triples = {(s, p, o) for s, p, o, _g in quads}
     classes = {t[2] for t in triples if t[1] == RDF.type}
     # VoID's entities are the resources whose IRIs start with the dataset's void:uriSpace (the template
@@ -123,7 +133,11 @@ def describe(quads: list[Quad], profile: Profile, version: str, files: dict[str,
         found = sorted(str(s) for s, p, o in triples if p == RDF.type and o == kind and isinstance(s, URIRef))
         if found:
             g.add((ds, VOID.exampleResource, URIRef(found[0])))
-    # Distributions: every file of the export but this description and the checksums.
+
+
+def _add_distributions(g: Graph, ds: URIRef, files: dict[str, bytes]) -> None:
+    """One dcat:Distribution per file, with its media type, byte size and SHA-256 (spdx:checksum)."""
+    here = Namespace(HERE)
     for name in sorted(files):
         data = files[name]
         dist = here[name]
@@ -142,7 +156,6 @@ def describe(quads: list[Quad], profile: Profile, version: str, files: dict[str,
         g.add((checksum, SPDX.checksumValue, Literal(digest, datatype=XSD.hexBinary)))
         if Path(name).suffix in RDF_SUFFIXES:
             g.add((ds, VOID.dataDump, dist))
-    return turtle(g, DESCRIPTION_PREFIXES, relative_to=HERE)
 
 
 def sha256sums(files: dict[str, bytes]) -> str:

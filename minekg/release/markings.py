@@ -184,81 +184,97 @@ def withheld_nodes(quads: list[Quad], profile: Profile, known: dict[str, Profile
     withheld: set[Node] = {n for n, r in ranks.items() if r > profile.rank}
     if not withheld:
         return set()
-    idx = _Index(quads)
-    onto = Graph()
-    for s, p, o, g in quads:
-        if g == ONTOLOGY_GRAPH and p == RDFS.subClassOf:
-            onto.add((s, p, o))
-    sup = _superclasses(onto)
-    statement_types = {c for c, ups in sup.items() if MK.Statement in ups}
-    document_types = {c for c, ups in sup.items() if MK.SourceDocument in ups}
-    shared = {REFERENCE_GRAPH, ONTOLOGY_GRAPH}
+    return _Withholding(quads, withheld).close()
 
-    def is_statement(n: Node) -> bool:
-        return bool(idx.types.get(n, set()) & statement_types)
 
-    def evidence_of(n: Node) -> set[Node]:
-        return idx.values(n, MK.evidence)
+_SHARED_GRAPHS = frozenset({REFERENCE_GRAPH, ONTOLOGY_GRAPH})
 
-    def roots(n: Node, seen: frozenset = frozenset()) -> set[Node]:
+
+class _Withholding:
+    """The withholding closure: from the nodes withheld by their own marking, every node that goes with
+    them (a statement whose evidence or content is withheld, evidence whose source is, what only withheld
+    nodes refer to, and the blank nodes hanging from withheld nodes)."""
+
+    def __init__(self, quads: list[Quad], withheld: set[Node]) -> None:
+        self.idx = _Index(quads)
+        self.withheld = withheld
+        onto = Graph()
+        for s, p, o, g in quads:
+            if g == ONTOLOGY_GRAPH and p == RDFS.subClassOf:
+                onto.add((s, p, o))
+        sup = _superclasses(onto)
+        self.statement_types = {c for c, ups in sup.items() if MK.Statement in ups}
+        self.document_types = {c for c, ups in sup.items() if MK.SourceDocument in ups}
+
+    def is_statement(self, n: Node) -> bool:
+        return bool(self.idx.types.get(n, set()) & self.statement_types)
+
+    def evidence_of(self, n: Node) -> set[Node]:
+        return self.idx.values(n, MK.evidence)
+
+    def roots(self, n: Node, seen: frozenset = frozenset()) -> set[Node]:
         """The IRIs a blank node hangs from (itself for an IRI)."""
         if not isinstance(n, BNode):
             return {n}
         out: set[Node] = set()
-        for s, _p in idx.inc.get(n, ()):
+        for s, _p in self.idx.inc.get(n, ()):
             if s not in seen:
-                out |= roots(s, seen | {n})
+                out |= self.roots(s, seen | {n})
         return out
 
-    def gone(n: Node) -> bool:
-        return n in withheld or (isinstance(n, BNode) and bool(roots(n)) and roots(n) <= withheld)
+    def gone(self, n: Node) -> bool:
+        return n in self.withheld or (isinstance(n, BNode) and bool(self.roots(n)) and self.roots(n) <= self.withheld)
 
-    def all_gone(referrers: set[Node]) -> bool:
-        return bool(referrers) and all(gone(r) for r in referrers)
+    def all_gone(self, referrers: set[Node]) -> bool:
+        return bool(referrers) and all(self.gone(r) for r in referrers)
 
-    def decide(n: Node) -> bool:
+    def decide(self, n: Node) -> bool:
+        idx, withheld = self.idx, self.withheld
         types = idx.types.get(n, set())
-        if is_statement(n):
-            for ev in evidence_of(n):
+        if self.is_statement(n):
+            for ev in self.evidence_of(n):
                 if ev in withheld or any(x in withheld for p in (MK.source, MK.footnote, MK.citedWork)
                                          for x in idx.values(ev, p)):
                     return True
             if any(c in withheld for c in idx.values(n, MK.content)):
                 return True
             speech_acts = idx.referrers(n, MK.content)
-            return not evidence_of(n) and all_gone(speech_acts)
+            return not self.evidence_of(n) and self.all_gone(speech_acts)
         if MK.Evidence in types or idx.referrers(n, MK.evidence):
             if any(x in withheld for p in (MK.source, MK.footnote, MK.citedWork) for x in idx.values(n, p)):
                 return True
-            return all_gone(idx.referrers(n, MK.evidence))
+            return self.all_gone(idx.referrers(n, MK.evidence))
         if MK.Footnote in types:
             return any(d in withheld for d in idx.values(n, MK.footnoteOf))
-        if types & document_types:
+        if types & self.document_types:
             return False  # a document is withheld by its own marking only
         if idx.referrers(n, MK.cites, MK.citedWork):
-            return all_gone(idx.referrers(n))
-        if idx.graphs_of.get(n) and not idx.graphs_of[n] & shared:
-            return all_gone({s for s in idx.referrers(n) if s != n})
+            return self.all_gone(idx.referrers(n))
+        if idx.graphs_of.get(n) and not idx.graphs_of[n] & _SHARED_GRAPHS:
+            return self.all_gone({s for s in idx.referrers(n) if s != n})
         return False
 
-    candidates = sorted((n for n in idx.out if isinstance(n, URIRef)), key=str)
-    changed = True
-    while changed:
-        changed = False
-        for n in candidates:
-            if n not in withheld and decide(n):
-                withheld.add(n)
-                changed = True
-    # Blank nodes hanging from withheld nodes go with them.
-    stack = list(withheld)
-    while stack:
-        n = stack.pop()
-        for objects in idx.out.get(n, {}).values():
-            for o in objects:
-                if isinstance(o, BNode) and o not in withheld and gone(o):
-                    withheld.add(o)
-                    stack.append(o)
-    return withheld
+    def close(self) -> set[Node]:
+        """Withholds what goes with the withheld nodes until nothing changes; the withheld set."""
+        withheld = self.withheld
+        candidates = sorted((n for n in self.idx.out if isinstance(n, URIRef)), key=str)
+        changed = True
+        while changed:
+            changed = False
+            for n in candidates:
+                if n not in withheld and self.decide(n):
+                    withheld.add(n)
+                    changed = True
+        # Blank nodes hanging from withheld nodes go with them.
+        stack = list(withheld)
+        while stack:
+            n = stack.pop()
+            for objects in self.idx.out.get(n, {}).values():
+                for o in objects:
+                    if isinstance(o, BNode) and o not in withheld and self.gone(o):
+                        withheld.add(o)
+                        stack.append(o)
+        return withheld
 
 
 def release(quads: list[Quad], profile: Profile, known: dict[str, Profile], project: Project) -> Release:

@@ -18,18 +18,19 @@ def _make(config, instrument: str, day: datetime.date) -> str:
     """The page, drawn from what the server's release profile allows (its data already is that release;
     filtering it again at the same profile keeps it as it is), as `minekg map --profile` does."""
     from minekg.viz import map as world
+    from minekg.viz.map_status import released_graph
 
     data = None if config.nquads is None else str(config.nquads)
-    with world.released_graph(config.project, "oxigraph", config.endpoint, 60.0, data, config.profile) as g:
+    with released_graph(config.project, "oxigraph", config.endpoint, 60.0, data, config.profile) as g:
         return world.page(g, world.collect(g, instrument, day, config.project), config.project)
 
 
 async def page(request: Request) -> Response:
     from minekg.server.state import PageError
-    from minekg.viz import map as world
+    from minekg.viz.map_status import DEFAULT_INSTRUMENT, instrument_iri
 
     state = request.app.state.minekg
-    instrument = request.query_params.get("instrument", world.DEFAULT_INSTRUMENT)
+    instrument = request.query_params.get("instrument", DEFAULT_INSTRUMENT)
     day = datetime.date.today()
     pages: dict | None = getattr(request.app.state, "minekg_maps", None)
     if pages is None:
@@ -37,7 +38,7 @@ async def page(request: Request) -> Response:
     key = (instrument, day)
     if key not in pages:
         try:
-            world.instrument_iri(instrument)
+            instrument_iri(instrument)
             pages[key] = await anyio.to_thread.run_sync(_make, state.config, instrument, day)
         except MinekgError as e:
             raise PageError(400, str(e)) from None

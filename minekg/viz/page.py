@@ -11,7 +11,8 @@ from minekg import resources
 from minekg.errors import MinekgError
 from minekg.project import Project
 from minekg.rdf.loading import read_text
-from minekg.viz.network import Claim, Network
+from minekg.viz.claims import Claim
+from minekg.viz.network import Network
 
 _PLACEHOLDER = re.compile(r"\{\{(title|css|data|vendor_js|app_js)\}\}")
 
@@ -44,59 +45,28 @@ def _claim_data(c: Claim) -> dict:
     }
 
 
+_METRIC_KEYS = (
+    "allegations_made",
+    "allegations_received",
+    "denials_made",
+    "denials_received",
+    "acknowledgements_made",
+    "assessments_made",
+    "assessments_received",
+    "non_responses_made",
+    "claims_made",
+    "mutual_pairs",
+    "mutual_with",
+    "degree_centrality",
+    "unpaired",
+)
+
+
 def page_data(net: Network, pos, curv, colours: dict, title: str, aggregate_above: int) -> dict:
+    """The JSON the page's script reads: nodes and edges with their claims, the counts, filters and palette."""
     g = net.graph
-    by_iri = {c.iri: c for c in net.claims}
-    metric_keys = (
-        "allegations_made",
-        "allegations_received",
-        "denials_made",
-        "denials_received",
-        "acknowledgements_made",
-        "assessments_made",
-        "assessments_received",
-        "non_responses_made",
-        "claims_made",
-        "mutual_pairs",
-        "mutual_with",
-        "degree_centrality",
-        "unpaired",
-    )
-    nodes = []
-    for n, d in g.nodes(data=True):
-        unpaired = []
-        for c, reason in net.unpaired.get(n, []):
-            item = _claim_data(c)
-            item.update(text=c.text(), reason=reason)
-            unpaired.append(item)
-        nodes.append(
-            {
-                "id": n,
-                "label": d["label"],
-                "kind": d["kind"],
-                "iri": d["iri"],
-                "state": d["state"],
-                "x": pos[n][0],
-                "y": pos[n][1],
-                "size": d["size"],
-                "metrics": {k: d[k] for k in metric_keys},
-                "unpaired": unpaired,
-            }
-        )
-    edges = []
-    for u, v, key, d in g.edges(keys=True, data=True):
-        item = _claim_data(by_iri[d["claim_iri"]])
-        item.update(
-            id=key,
-            source=u,
-            target=v,
-            mutual=d["mutual"],
-            curvature=curv.get(key, 0.0),
-            text=d["text"],
-            role=d["target_role"],
-            answers=d["answers"],
-        )
-        edges.append(item)
+    nodes = _nodes_data(net, pos)
+    edges = _edges_data(net, curv)
     bounds = [b for c in net.claims for b in (c.earliest, c.latest) if b]
     acts = sorted({c.act for c in net.claims if c.act}, key=lambda a: (a == "other", a))
     pairs = len({(u, v) for u, v in g.edges()})
@@ -118,6 +88,54 @@ def page_data(net: Network, pos, curv, colours: dict, title: str, aggregate_abov
         "nodes": nodes,
         "edges": edges,
     }
+
+
+def _nodes_data(net: Network, pos) -> list[dict]:
+    """Each node with its place, metrics and the claims it makes that have no counterpart."""
+    g = net.graph
+    nodes = []
+    for n, d in g.nodes(data=True):
+        unpaired = []
+        for c, reason in net.unpaired.get(n, []):
+            item = _claim_data(c)
+            item.update(text=c.text(), reason=reason)
+            unpaired.append(item)
+        nodes.append(
+            {
+                "id": n,
+                "label": d["label"],
+                "kind": d["kind"],
+                "iri": d["iri"],
+                "state": d["state"],
+                "x": pos[n][0],
+                "y": pos[n][1],
+                "size": d["size"],
+                "metrics": {k: d[k] for k in _METRIC_KEYS},
+                "unpaired": unpaired,
+            }
+        )
+    return nodes
+
+
+def _edges_data(net: Network, curv) -> list[dict]:
+    """Each edge with its claim's data, its ends and its curvature."""
+    g = net.graph
+    by_iri = {c.iri: c for c in net.claims}
+    edges = []
+    for u, v, key, d in g.edges(keys=True, data=True):
+        item = _claim_data(by_iri[d["claim_iri"]])
+        item.update(
+            id=key,
+            source=u,
+            target=v,
+            mutual=d["mutual"],
+            curvature=curv.get(key, 0.0),
+            text=d["text"],
+            role=d["target_role"],
+            answers=d["answers"],
+        )
+        edges.append(item)
+    return edges
 
 
 def render_page(data: dict, project: Project) -> str:
