@@ -20,7 +20,6 @@ MAX_FUNCTION_LINES = 60
 LONG_MODULES = {
     "minekg/server/app.py": "the routes and their state in one Starlette app; split by route family next",
     "minekg/server/pool.py": "the worker pool's lifecycle (start, time limit, restart) is one state machine",
-    "minekg/build/assemble.py": "assembly, rules and the atomic write of build/; to be split in three",
     "minekg/curation/builders.py": "one builder per statement kind, each small; to be split by kind family",
     "minekg/curation/review.py": "the review page's model and its writes; to be split with server/curate.py",
     "minekg/curation/register.py": "the register's column checks and its import; to be split in two",

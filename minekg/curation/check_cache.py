@@ -26,7 +26,7 @@ from rdflib import URIRef
 
 from minekg import atomic, resources
 from minekg.build import assemble as building
-from minekg.build import shacl_sparql
+from minekg.build import assembled, shacl_sparql
 from minekg.project import Project
 from minekg.rdf import oxi
 
@@ -143,12 +143,12 @@ def rebuild(project: Project, where: Path) -> Manifest:
     return manifest
 
 
-def derived_about_data(asm: building.Assembled) -> list[str]:
+def derived_about_data(asm: assembled.Assembled) -> list[str]:
     """The predicates of derived triples about nodes the curated data has (not nodes the rules mint): the
     only derived triples a check of one document could read (docs/validation.md)."""
     subjects = set()
     for gname, g in asm.graphs.items():
-        if gname != building.DERIVED_GRAPH:
+        if gname != assembled.DERIVED_GRAPH:
             subjects.update(g.subjects(unique=True))
-    derived = asm.graphs.get(building.DERIVED_GRAPH)
+    derived = asm.graphs.get(assembled.DERIVED_GRAPH)
     return sorted({str(p) for s, p, _ in derived if s in subjects}) if derived is not None else []
