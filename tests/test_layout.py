@@ -23,7 +23,6 @@ LONG_MODULES = {
     "minekg/curation/builders.py": "one builder per statement kind, each small; to be split by kind family",
     "minekg/curation/review.py": "the review page's model and its writes; to be split with server/curate.py",
     "minekg/curation/register.py": "the register's column checks and its import; to be split in two",
-    "minekg/build/shacl_sparql.py": "the SHACL-to-SPARQL compiler: constraint components and paths",
     "minekg/viz/map.py": "the map's data, figure and page; to be split as drawing.py was (figure.py, page.py)",
     "minekg/viz/network.py": "claims, filters and the graph they make; to be split in two",
 }

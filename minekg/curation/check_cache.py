@@ -6,7 +6,7 @@ The cache lives in `.check-cache/` at the project root (never in build/, which `
 - `store/`: an Oxigraph store holding the assembled dataset, each source's statements in its own named graph,
   as `minekg build` writes it to build/minekg.nq;
 - `written.nq`: the quads whose literal Oxigraph would give back in canonical form (numbers, durations),
-  as written, for the validation engine (shacl_sparql.Data.written);
+  as written, for the validation engine (shacl_data.Data.written);
 - `manifest.json`: the SHA-256 of every input (ontology/, graph_data/ but for coverage exclusions and
   drafts, rules/, validate/ and minekg's own code), and what a check needs of the files it does not rebuild.
 
@@ -26,7 +26,7 @@ from rdflib import URIRef
 
 from minekg import atomic, resources
 from minekg.build import assemble as building
-from minekg.build import assembled, shacl_sparql
+from minekg.build import assembled, shacl_data
 from minekg.project import Project
 from minekg.rdf import oxi
 
@@ -111,7 +111,7 @@ def cites(graph) -> list[str]:
 
 def written_lines(quads) -> list[str]:
     """The N-Quads lines of `quads` (s, p, o, graph) whose literal the store keeps only in canonical form."""
-    return [line for line in oxi.nquads_lines(quads) if shacl_sparql.NUMERIC_LINE.search(line.encode("utf-8"))]
+    return [line for line in oxi.nquads_lines(quads) if shacl_data.NUMERIC_LINE.search(line.encode("utf-8"))]
 
 
 def rebuild(project: Project, where: Path) -> Manifest:

@@ -14,7 +14,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from minekg import atomic
-from minekg.build import assembled, blanks, checks, grounding, shacl_sparql, states
+from minekg.build import assembled, blanks, checks, grounding, shacl_data, shacl_sparql, states
 from minekg.build.coverage import document_coverage
 from minekg.build.validation import Finding, findings_from, load_shapes, report_graph
 from minekg.curation import check_cache
@@ -279,7 +279,7 @@ def focus_nodes(c: Cached, asm: assembled.Assembled, concerned: set[Node], own: 
 def _validate(c: Cached, asm: assembled.Assembled, concerned: set[Node], own: list[str]) -> list[Finding]:
     focus = focus_nodes(c, asm, concerned, own)
     shapes = c.shapes
-    data = shacl_sparql.Data(c.store, _written(c, focus))
+    data = shacl_data.Data(c.store, _written(c, focus))
     results = shacl_sparql.validate(data, shapes, focus=focus)
     parents = _parents(c, [r.focus for r in results])
     origin = {}
@@ -292,14 +292,14 @@ def _validate(c: Cached, asm: assembled.Assembled, concerned: set[Node], own: li
     return found + findings_from(report_graph(results), shapes, parents, origin)
 
 
-def _written(c: Cached, focus: set[Node]) -> shacl_sparql.Written:
+def _written(c: Cached, focus: set[Node]) -> shacl_data.Written:
     """The numbers and durations of the focus nodes as written (what the cache keeps of them)."""
     starts = {to_oxigraph(n).__str__() + " " for n in focus}
     lines = [line for line in (c.where / "written.nq").read_text(encoding="utf-8").splitlines(keepends=True)
              if line[: line.find(" ") + 1] in starts]
-    written: shacl_sparql.Written = {}
+    written: shacl_data.Written = {}
     for q in ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS):
-        shacl_sparql._keep_written(written, to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+        shacl_data._keep_written(written, to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
     return written
 
 
