@@ -22,7 +22,6 @@ LONG_MODULES = {
     "minekg/server/pool.py": "the worker pool's lifecycle (start, time limit, restart) is one state machine",
     "minekg/curation/builders.py": "one builder per statement kind, each small; to be split by kind family",
     "minekg/curation/review.py": "the review page's model and its writes; to be split with server/curate.py",
-    "minekg/curation/register.py": "the register's column checks and its import; to be split in two",
     "minekg/viz/map.py": "the map's data, figure and page; to be split as drawing.py was (figure.py, page.py)",
     "minekg/viz/network.py": "claims, filters and the graph they make; to be split in two",
 }

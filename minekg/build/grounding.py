@@ -10,7 +10,7 @@ from rdflib.term import Node
 
 from minekg.build import evidence
 from minekg.build.assembled import ONTOLOGY_GRAPH, Assembled
-from minekg.curation import diagnose, register
+from minekg.curation import diagnose, register_table
 from minekg.rdf.namespaces import MK, shorten
 
 
@@ -31,7 +31,7 @@ def _ground_evidence(asm: Assembled) -> None:
                 if source is not None and row is not None:
                     src = asm.sources.get(source)
                     shown = src.file if src else shorten(str(source))
-                    why = register.row_problem(src.text if src else None, shown, row, g.value(stmt, MK.actor))
+                    why = register_table.row_problem(src.text if src else None, shown, row, g.value(stmt, MK.actor))
                     if why:
                         asm.quote_problems.append(evidence.QuoteProblem(shorten(str(stmt)), why))
                 continue  # SHACL reports evidence missing both
