@@ -20,7 +20,6 @@ MAX_FUNCTION_LINES = 60
 LONG_MODULES = {
     "minekg/server/app.py": "the routes and their state in one Starlette app; split by route family next",
     "minekg/server/pool.py": "the worker pool's lifecycle (start, time limit, restart) is one state machine",
-    "minekg/curation/review.py": "the review page's model and its writes; to be split with server/curate.py",
     "minekg/viz/map.py": "the map's data, figure and page; to be split as drawing.py was (figure.py, page.py)",
     "minekg/viz/network.py": "claims, filters and the graph they make; to be split in two",
 }
