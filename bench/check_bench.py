@@ -40,12 +40,12 @@ def _median(fn, runs: int = RUNS) -> tuple[float, float]:
 
 def _full_validation(nq: Path) -> tuple[float, int]:
     """`minekg validate`'s engine over the whole graph: the N-Quads loaded into Oxigraph, then validated."""
-    from minekg.build import shacl_sparql
+    from minekg.build import shacl_data, shacl_sparql
     from minekg.build.validation import load_shapes
     from minekg.project import Project
 
     shapes = load_shapes(Project(ROOT))
-    seconds, results = _timed(lambda: shacl_sparql.validate(shacl_sparql.data_from_nquads(nq), shapes))
+    seconds, results = _timed(lambda: shacl_sparql.validate(shacl_data.data_from_nquads(nq), shapes))
     return seconds, len(results)
 
 
@@ -53,7 +53,7 @@ def _attach(cache: Path, generated: Path) -> int:
     """The generated quads added to the cached build's store (and their numbers as written); its size."""
     import pyoxigraph as ox
 
-    from minekg.build import shacl_sparql
+    from minekg.build import shacl_data
     from minekg.curation import check_cache
 
     store = ox.Store(str(cache / "store"))
@@ -61,7 +61,7 @@ def _attach(cache: Path, generated: Path) -> int:
     size = len(store)
     del store
     with generated.open("rb") as f:
-        numeric = [line.decode("utf-8") for line in f if shacl_sparql.NUMERIC_LINE.search(line)]
+        numeric = [line.decode("utf-8") for line in f if shacl_data.NUMERIC_LINE.search(line)]
     with (cache / "written.nq").open("a", encoding="utf-8") as out:
         out.writelines(numeric)
     manifest = check_cache.load(cache)

@@ -44,7 +44,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from minekg.build import coverage
 from minekg.build.assemble import assemble, build
 from minekg.build.validation import validate
-from minekg.curation import canonical, compose, review
+from minekg.curation import canonical, compose, review, review_writes
 from minekg.curation import draft as draft_doc
 from minekg.project import Project
 from minekg.rdf.loading import read_text
@@ -360,7 +360,7 @@ def run(root: Path) -> tuple[Tally, dict]:
                 if target is None:
                     reject(page, tally, str(c.iri), REJECT_REASON)
                     continue
-                cand = payload(review.curated_form(drafted, c.iri), c.iri, SLUG, text, set())
+                cand = payload(review_writes.curated_form(drafted, c.iri), c.iri, SLUG, text, set())
                 amend = amendments(_said(cand), _said(bodies[target.iri]))
                 if isinstance(amend, str):
                     tally.partly[shorten(str(target.iri))] = f"candidate {shorten(str(c.iri))} rejected: {amend}"

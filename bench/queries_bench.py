@@ -68,7 +68,7 @@ def disk_location(full: Path) -> Path:
 
 def derive_into(store, rules: Path) -> int:
     """The build's derivation (rules/*.rq CONSTRUCTs over the union, in order, into the derived graph)."""
-    from minekg.build.assemble import apply_rules
+    from minekg.build.derivation import apply_rules
 
     return len(apply_rules(store, rules))
 

@@ -35,7 +35,7 @@ TARGET_S, TARGET_MB = 20.0, 2048
 
 def union_graph(path: Path):
     """The N-Quads file's graphs as one rdflib Graph, blank nodes keeping the file's labels (as
-    shacl_sparql.data_from_nquads keeps them), so both engines' results name the same nodes."""
+    shacl_data.data_from_nquads keeps them), so both engines' results name the same nodes."""
     import pyoxigraph as ox
     from rdflib import Graph
 
@@ -49,13 +49,13 @@ def union_graph(path: Path):
 
 def worker(engine: str, nq: Path, out: Path, location: Path | None = None) -> None:
     """One validation; with `location` (an empty folder), the SPARQL engine's store is on disk there."""
-    from minekg.build import shacl_sparql
+    from minekg.build import shacl_data, shacl_sparql
     from minekg.build.validation import load_shapes, report_graph, result_tuples, run_shacl
     from minekg.project import Project
 
     shapes = load_shapes(Project(ROOT))
     t0 = time.perf_counter()
-    data = shacl_sparql.data_from_nquads(nq, location) if engine == "sparql" else union_graph(nq)
+    data = shacl_data.data_from_nquads(nq, location) if engine == "sparql" else union_graph(nq)
     load_s = time.perf_counter() - t0
     t1 = time.perf_counter()
     if engine == "sparql":

@@ -7,7 +7,7 @@ from __future__ import annotations
 from rdflib import Graph
 from rdflib.namespace import RDF, RDFS
 
-from minekg.build.assemble import ONTOLOGY_GRAPH, REFERENCE_GRAPH, Assembled
+from minekg.build.assembled import ONTOLOGY_GRAPH, REFERENCE_GRAPH, Assembled
 from minekg.build.validation import findings_from, load_shapes, run_shacl
 from minekg.project import Project
 from minekg.rdf.namespaces import expand

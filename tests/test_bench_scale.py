@@ -13,7 +13,7 @@ import pytest
 
 from bench import queries_bench
 from bench.generate import generate, load_template
-from minekg.build import shacl_sparql
+from minekg.build import shacl_data, shacl_sparql
 from minekg.build.validation import load_shapes, report_graph, result_tuples
 from minekg.project import Project
 
@@ -57,7 +57,7 @@ def test_validation_with_its_store_on_disk_gives_the_same_results(small, tmp_pat
     shapes = load_shapes(Project(ROOT))
 
     def results(location: Path | None) -> list:
-        data = shacl_sparql.data_from_nquads(small, location)
+        data = shacl_data.data_from_nquads(small, location)
         return result_tuples(report_graph(shacl_sparql.validate(data, shapes)), shapes)
 
     in_memory = results(None)

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from minekg.build import assemble as building
+from minekg.build import assembled
 from minekg.build.validation import validate
 from minekg.cli.root import main
 from minekg.curation import check_cache
@@ -65,7 +66,7 @@ def full_findings(project: Project) -> dict[str, list[tuple[str, ...]]]:
     asm = building.assemble(project)
     report = validate(project, asm)
     out = {}
-    for doc in sorted(asm.graphs[building.REFERENCE_GRAPH].subjects(MK.sourceFile)):
+    for doc in sorted(asm.graphs[assembled.REFERENCE_GRAPH].subjects(MK.sourceFile)):
         files = _statement_files(asm, doc)
         concerned = _concerned(asm, doc, files)
         found = [f for f in report.findings if f.focus in concerned or f.file in files]

@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from minekg.curation import register
+from minekg.curation import register, register_table
 from minekg.query.csv_safe import neutral
 
 from .serve_server import MINEKG, ROOT
@@ -44,7 +44,7 @@ def test_a_cell_that_would_run_as_a_formula_gets_a_quote(value, shown):
 def test_a_register_note_reaches_the_export_table_as_text(fixture_tree, tmp_path):
     with (fixture_tree / "graph_data" / register.SOURCE_FILE).open(encoding="utf-8", newline="") as f:
         table = list(csv.reader(f))
-    at = register.COLUMNS.index("note")
+    at = register_table.COLUMNS.index("note")
     blr = next(r for r in table if r[1] == "BLR")
     blr[at] = ROW_NOTE
     given = tmp_path / "noted.csv"

@@ -13,7 +13,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 
-from minekg.curation import canonical, compose, draft, review
+from minekg.curation import canonical, compose, draft, review, review_writes
 from minekg.project import Project
 from minekg.rdf.namespaces import MK
 
@@ -57,25 +57,26 @@ def own(fixture_tree) -> Project:
 
 def test_accept_writes_the_curated_form_checked(own):
     f = review.files(own, SLUG)
-    done = review.accept(own, SLUG, PARTY, {}, "absent")
+    done = review_writes.accept(own, SLUG, PARTY, {}, "absent")
     text = f.statements.read_text(encoding="utf-8")
     assert done["digest"] == review.digest(f.statements) and done["coverage"]["covered"] == 1
     g = Graph().parse(data=text, format="turtle")
     assert (URIRef(PARTY), MK.status, MK.StatusParty) in g
     assert not set(g.predicates()) & (review.DRAFT_ONLY | review.RECORDED_BY_BUILD)
-    assert canonical.serialize(g, review.header(f)) == text  # written in the canonical layout
+    assert canonical.serialize(g, review_writes.header(f)) == text  # written in the canonical layout
 
 
 def test_stale_or_invalid_saves_leave_the_file_as_it_was(own):
     f = review.files(own, SLUG)
-    review.accept(own, SLUG, PARTY, {}, "absent")
+    review_writes.accept(own, SLUG, PARTY, {}, "absent")
     before = f.statements.read_bytes()
     with pytest.raises(review.Stale, match="changed since this page was loaded"):
-        review.accept(own, SLUG, MON, {"mk:mineType": "mt:PMN"}, "absent")  # the page saw no file
+        review_writes.accept(own, SLUG, MON, {"mk:mineType": "mt:PMN"}, "absent")  # the page saw no file
     with pytest.raises(review.Invalid, match="proposed"):
-        review.accept(own, SLUG, MON, {}, review.digest(f.statements))
+        review_writes.accept(own, SLUG, MON, {}, review.digest(f.statements))
     with pytest.raises(review.Invalid) as e:  # a state the ISO table does not know: the build fails
-        review.accept(own, SLUG, MON, {"mk:actor": "st:XXX", "mk:mineType": "mt:PMN"}, review.digest(f.statements))
+        review_writes.accept(own, SLUG, MON, {"mk:actor": "st:XXX", "mk:mineType": "mt:PMN"},
+                             review.digest(f.statements))
     assert "XXX" in e.value.problems[0].message
     assert f.statements.read_bytes() == before
 
@@ -83,20 +84,20 @@ def test_stale_or_invalid_saves_leave_the_file_as_it_was(own):
 def test_a_rejected_candidate_is_not_drafted_again(own):
     assert ABROAD in {str(s) for s in draft(own, SLUG).subjects(MK.draftRule, None)}
     f = review.files(own, SLUG)
-    review.reject(own, SLUG, ABROAD, "of forces abroad", review.digest(f.rejections))
+    review_writes.reject(own, SLUG, ABROAD, "of forces abroad", review.digest(f.rejections))
     assert ABROAD not in {str(s) for s in draft(own, SLUG).subjects(MK.draftRule, None)}
     with pytest.raises(review.Stale):
-        review.reject(own, SLUG, PARTY, "again", "absent")
+        review_writes.reject(own, SLUG, PARTY, "again", "absent")
 
 
 def test_exclusion_is_appended_as_yaml_coverage_reads(own):
     from minekg.build.coverage import load_exclusions
 
     f = review.files(own, SLUG)
-    review.exclude(own, SLUG, 54, 'Heading "status".', review.digest(f.exclusions))
+    review_writes.exclude(own, SLUG, 54, 'Heading "status".', review.digest(f.exclusions))
     assert load_exclusions(own, f.stem) == [{"sentence": "Mine Ban Treaty status", "reason": 'Heading "status".'}]
     with pytest.raises(review.MinekgError, match="no sentence"):
-        review.exclude(own, SLUG, 55, "x", review.digest(f.exclusions))
+        review_writes.exclude(own, SLUG, 55, "x", review.digest(f.exclusions))
 
 
 def test_curate_is_refused_with_a_remote_endpoint():
@@ -107,7 +108,7 @@ def test_curate_is_refused_with_a_remote_endpoint():
 
 
 def test_a_statement_marked_above_the_profile_is_not_shown(own):
-    review.accept(own, SLUG, PARTY, {}, "absent")
+    review_writes.accept(own, SLUG, PARTY, {}, "absent")
     f = review.files(own, SLUG)
     shown = {i["iri"] for row in review.view(own, SLUG)["sentences"] for i in row["items"]}
     assert PARTY in shown

@@ -12,7 +12,7 @@ from rdflib import Graph, Literal
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from bench.curate_form import payload, statements, strip_statements
-from minekg.curation import canonical, compose, review
+from minekg.curation import canonical, compose, review, review_writes
 from minekg.errors import MinekgError
 from minekg.project import Project
 from minekg.rdf.loading import read_text
@@ -91,7 +91,7 @@ def test_the_edit_form_completes_a_candidate(stripped):
     f = review.files(project, SLUG)
     drafted = draft(project, SLUG)
     cand = next(c for c in sorted(drafted.subjects(MK.draftRule, None)) if (c, MK.role, MK.Observer) in drafted)
-    new = review.curated_form(drafted, cand)
+    new = review_writes.curated_form(drafted, cand)
     assert (cand, MK.madeStatement, None) not in new and len(list(new.objects(cand, MK.evidence))) == 1
     remark = "It did not make any formal remarks at these meetings."
     added = {"mk:madeStatement": "false", "mk:summary": "Kazakhstan attended as an observer."}
@@ -103,7 +103,7 @@ def test_the_edit_form_completes_a_candidate(stripped):
     with pytest.raises(review.Invalid, match="not found in the source"):
         compose.amend(project, f, new, cand, {}, [{"quote": "It made a formal statement at these meetings."}])
     # its own quote narrowed to the passage the curator selects; the others stay
-    as_drafted = review.curated_form(drafted, cand)
+    as_drafted = review_writes.curated_form(drafted, cand)
     drafted_quote = str(as_drafted.value(as_drafted.value(cand, MK.evidence), MK.quote))
     passage = "attending as an observer the Mine Ban Treaty Second Review Conference in November–December 2009"
     assert passage in drafted_quote and passage != drafted_quote

@@ -25,7 +25,8 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
 from minekg import __version__, resources
-from minekg.build.assemble import ONTOLOGY_GRAPH, _superclasses
+from minekg.build.assembled import ONTOLOGY_GRAPH
+from minekg.build.checks import _superclasses
 from minekg.project import Project
 from minekg.rdf.loading import parse_turtle
 from minekg.rdf.namespaces import MK, ST, shorten

@@ -7,7 +7,7 @@ import pytest
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-from minekg.curation import register
+from minekg.curation import register_table
 from minekg.curation.intake import date_literal
 from minekg.errors import MinekgError
 from minekg.query import catalogue as queries
@@ -31,11 +31,11 @@ def test_every_consumer_judges_alike():
             date_literal(value)
         with pytest.raises(MinekgError, match=r"^parameter day: "):
             queries.to_term(date_param, value)
-        assert register._check_date("date", value) is not None, value
+        assert register_table._check_date("date", value) is not None, value
     for value, datatype in PARTIAL.items():
         assert date_literal(value) == Literal(value, datatype=datatype)
     assert queries.to_term(date_param, "2020-02-29") == Literal("2020-02-29", datatype=XSD.date)
-    assert register._check_date("date", "2020-02-29") is None
-    assert register._check_date("date", "2021-02-29") == "date: '2021-02-29' is not a real calendar date"
+    assert register_table._check_date("date", "2020-02-29") is None
+    assert register_table._check_date("date", "2021-02-29") == "date: '2021-02-29' is not a real calendar date"
     with pytest.raises(MinekgError, match="is not a date"):
         queries.to_term(date_param, "2020-02")  # a parameter of type date is a full date

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from minekg.build.assemble import apply_rules
+from minekg.build.derivation import apply_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 ID = "https://w3id.org/minekg/id/"

@@ -11,7 +11,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
-from minekg.build.assemble import TERMS_FILE
+from minekg.build.checks import TERMS_FILE
 
 from .conftest import missing_tool, require_tool
 

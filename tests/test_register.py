@@ -16,7 +16,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
 from minekg.build.assemble import build
-from minekg.curation import register, treaties
+from minekg.curation import register, register_table, treaties
 from minekg.errors import MinekgError
 from minekg.project import Project
 from minekg.query.graph import Graph
@@ -304,7 +304,7 @@ def test_a_state_that_lost_its_only_row_stops_the_import(fixture_tree, tmp_path)
 def test_a_table_with_no_usable_row_imports_nothing(fixture_tree, tmp_path):
     before = {rel: (fixture_tree / "graph_data" / rel).read_bytes()
               for rel in (register.SOURCE_FILE, register.DESCRIPTION_FILE, register.STATEMENTS_FILE)}
-    table = write_table(tmp_path / "bad.csv", [",".join(register.COLUMNS), "Nowhere,QQQ,,,,,,,,high,",
+    table = write_table(tmp_path / "bad.csv", [",".join(register_table.COLUMNS), "Nowhere,QQQ,,,,,,,,high,",
                                                "Belarus,BLR,,2003-09-03,,,,,,high,"])
     result = run_cli(fixture_tree, "import-register", str(table))
     assert result.returncode == 2
@@ -319,7 +319,8 @@ def test_a_bad_header_is_one_clear_error(fixture_tree, tmp_path):
     result = run_cli(fixture_tree, "import-register", str(table))
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        f"minekg: error: {table}:1: the header must be the columns {','.join(register.COLUMNS)} (see docs/register.md)"]
+        f"minekg: error: {table}:1: the header must be the columns {','.join(register_table.COLUMNS)} "
+        "(see docs/register.md)"]
 
 
 def test_a_missing_file_is_one_clear_error(fixture_tree, tmp_path):

@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SH
 from rdflib.term import Node
 
 from minekg.build import states
-from minekg.build.assemble import DECLARING_TYPES, _declared_terms
+from minekg.build.checks import DECLARING_TYPES, _declared_terms
 from minekg.build.validation import load_shapes, run_shacl, validate
 from minekg.project import Project
 from minekg.rdf.loading import parse_turtle

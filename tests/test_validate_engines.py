@@ -15,7 +15,7 @@ from rdflib.namespace import RDF, XSD
 
 from bench.generate import generate
 from bench.validate import union_graph
-from minekg.build import shacl_sparql
+from minekg.build import shacl_data, shacl_sparql
 from minekg.build.validation import load_shapes, report_graph, result_tuples, run_shacl
 from minekg.errors import MinekgError
 from minekg.project import Project
@@ -61,7 +61,7 @@ def test_engines_agree_on_shape_case(path: Path, base, shapes):
 def test_engines_agree_on_a_generated_benchmark_graph(built, tmp_path, shapes):
     nq = generate(built, 10_000, tmp_path / "base-10000.nq", seed=1).path
     reference = result_tuples(run_shacl(union_graph(nq), shapes, engine="pyshacl"), shapes)
-    fast = result_tuples(report_graph(shacl_sparql.validate(shacl_sparql.data_from_nquads(nq), shapes)), shapes)
+    fast = result_tuples(report_graph(shacl_sparql.validate(shacl_data.data_from_nquads(nq), shapes)), shapes)
     assert reference, "the generated graph has findings to compare"
     assert fast == reference
 

@@ -18,12 +18,12 @@ import pysbd
 from rdflib import URIRef
 
 from minekg.errors import MinekgError
+from minekg.project import Project
 from minekg.rdf.loading import read_yaml
 from minekg.rdf.namespaces import MK, shorten
-from minekg.project import Project
 
 if TYPE_CHECKING:  # build imports the curation package, which splits sentences here: no cycle at run time
-    from minekg.build.assemble import Assembled
+    from minekg.build.assembled import Assembled
 
 # Half a sentence's characters: a quote may leave out a sentence's lead-in or its footnote marker, but a
 # quote of a few words out of a long sentence leaves most of what it says unsupported.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
-from minekg.build.assemble import ONTOLOGY_GRAPH
+from minekg.build.assembled import ONTOLOGY_GRAPH
 from minekg.errors import MinekgError
 from minekg.project import Project
 

@@ -16,41 +16,41 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
-from pathlib import Path
 
 import pyoxigraph as ox
-from pyshacl.rdfutil.stringify import stringify_node
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import SH, XSD
 from rdflib.term import Node
 
 from minekg import resources
-from minekg.errors import MinekgError
+from minekg.build.shacl_data import (
+    FOCUS,
+    MARK,
+    NUMERIC,
+    SCRATCH,
+    Data,
+    DataView,
+    as_written,
+    data_of,
+)
+from minekg.build.shacl_messages import generic, shapes_messages
+from minekg.build.shacl_shapes import (
+    COMPONENTS,
+    Unsupported,
+    _list,
+    check_tree,
+    deactivated,
+    top_shapes,
+)
+from minekg.build.shacl_values import _at_least, _has_datatype, _lang_in, _regex
 from minekg.rdf.oxi import to_oxigraph, to_rdflib
 
 TEMPLATES = resources.sparql("validate")
 
-# SHACL terms a shape may carry; a shape with any other sh: term names a feature this engine lacks.
-TARGETS = {SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode}
-ANNOTATIONS = {SH.name, SH.description, SH.severity, SH.message, SH.deactivated, SH.order, SH.group,
-               SH.property, SH.path, SH.sparql}
-COMPONENTS = {SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH["or"], SH["in"], SH.hasValue, SH.node,
-              SH.minLength, SH.minInclusive, SH.pattern, SH.flags, SH.uniqueLang, SH.languageIn}
-# Components that only make sense on a property shape (pySHACL rejects uniqueLang on a node shape).
-PROPERTY_ONLY = {SH.minCount, SH.maxCount, SH.hasValue, SH.uniqueLang}
 # Datatypes Oxigraph can cast to: a value equal to its own cast is surely well-formed.
 CASTABLE = {XSD[t] for t in ("string", "boolean", "integer", "decimal", "double", "float", "date", "dateTime",
                              "gYear", "gYearMonth")}
-# The engine's scratch graph: each shape's focus nodes, computed once (Oxigraph would compute the
-# targets again in every query of the shape). Removed when validation ends; no query reads it by accident,
-# as its one predicate is the engine's own.
-SCRATCH = URIRef("urn:minekg:shacl-sparql:scratch")
-MARK = URIRef("urn:minekg:shacl-sparql:focusOf")
-FOCUS = URIRef("urn:minekg:shacl-sparql:restricted")  # what the nodes a caller restricts validation to are marked
-SPARQL_EXTRA = {SH.select, SH.prefixes, SH.message, SH.name, SH.severity, SH.deactivated, SH.description}
 
 
 @dataclass(frozen=True)
@@ -73,12 +73,6 @@ class Result:
             self.constraint, self.component))
 
 
-class Unsupported(MinekgError):
-    def __init__(self, shape: Node, what: str) -> None:
-        name = f"<{shape}>" if isinstance(shape, URIRef) else f"blank shape {shape.n3()}"
-        super().__init__(f"{name}: {what} is not supported by the fast engine: use --engine pyshacl")
-
-
 @cache
 def template(name: str) -> str:
     """A template without its `#+` header (the header names placeholders, which must not be filled in)."""
@@ -95,137 +89,6 @@ def fill(name: str, **parts: str) -> str:
 
 def n3(term: Node) -> str:
     return to_oxigraph(term).__str__()
-
-
-# ------------------------------------------------------------------ the store
-
-
-# Oxigraph stores a valid number in canonical form: "18"^^xsd:nonNegativeInteger comes back as
-# "18"^^xsd:integer, "1.50" as "1.5". pySHACL sees the literal as written, so the engine keeps those
-# literals as written, by subject and predicate, to give them back to the checks and the results.
-NUMERIC = {XSD[t] for t in ("integer", "decimal", "float", "double", "nonNegativeInteger", "positiveInteger",
-                            "nonPositiveInteger", "negativeInteger", "long", "int", "short", "byte",
-                            "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
-# Durations too: "P18M" comes back as "P1Y6M".
-CANONICALISED = NUMERIC | {XSD[t] for t in ("duration", "dayTimeDuration", "yearMonthDuration")}
-Written = dict[tuple[Node, Node], list[Literal]]
-
-
-@dataclass
-class Data:
-    store: ox.Store
-    written: Written
-
-
-def _keep_written(written: Written, s: Node, p: Node, o: Node) -> None:
-    if isinstance(o, Literal) and o.datatype in CANONICALISED:
-        written.setdefault((s, p), []).append(o)
-
-
-def as_written(written: Written, this: Node, path: Node | None, value: Node | None) -> Node | None:
-    """A value as the data wrote it (Oxigraph gives numbers and durations back in canonical form)."""
-    if path is None or not isinstance(value, Literal) or value.datatype not in CANONICALISED:
-        return value
-    for original in written.get((this, path), []):
-        if original == value or (original.value is not None and original.value == value.value
-                                 and not original.ill_typed):
-            return original
-    return value
-
-
-def data_of(graph: Graph) -> Data:
-    """An Oxigraph store holding `graph` (its blank nodes keep their labels, so results point into it)."""
-    store, written = ox.Store(), {}
-    for s, p, o in graph:
-        _keep_written(written, s, p, o)
-    store.bulk_extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph)
-    return Data(store, written)
-
-
-def data_from_nquads(path: Path, location: Path | None = None) -> Data:
-    """An Oxigraph store loaded from an N-Quads file, its graphs read as one, with its numbers as written.
-    Blank nodes keep the file's labels (Oxigraph's bulk loader would rename them). The quads go from
-    Oxigraph's parser to its store without Python looking at each; only the lines with a number are
-    parsed again, to keep those numbers as written. With `location` (an empty folder), the store is on
-    disk there: 10^7 triples would not fit in a few GB of memory."""
-    store, written = (ox.Store() if location is None else ox.Store(str(location))), {}
-    store.bulk_extend(ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
-    with path.open("rb") as f:
-        numeric = b"".join(line for line in f if NUMERIC_LINE.search(line))
-    for q in ox.parse(numeric, format=ox.RdfFormat.N_QUADS):
-        _keep_written(written, to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
-    return Data(store, written)
-
-
-NUMERIC_LINE = re.compile(rb"\^\^<http://www\.w3\.org/2001/XMLSchema#(" + b"|".join(
-    str(t)[len(str(XSD)):].encode() for t in sorted(CANONICALISED)) + rb")>")
-
-
-
-class DataView:
-    """What pySHACL's messages show of a data node: an IRI as such, a blank node by its triples. Only the
-    blank nodes a message names are copied out of the store, into a graph with rdflib's default prefixes
-    (the graph pySHACL stringifies is a fresh rdflib Graph too)."""
-
-    def __init__(self, store: ox.Store, written: Written) -> None:
-        self.store = store
-        self.written = written
-        self.graph = Graph()
-        self.copied: set[Node] = set()
-
-    def text(self, node: Node) -> str:
-        self._copy(node, 0)
-        return stringify_node(self.graph, node)
-
-    def _copy(self, node: Node, depth: int) -> None:
-        if not isinstance(node, BNode) or node in self.copied or depth > 12:
-            return
-        self.copied.add(node)
-        for q in self.store.quads_for_pattern(to_oxigraph(node), None, None):
-            if q.graph_name == ox.NamedNode(str(SCRATCH)):
-                continue
-            p = to_rdflib(q.predicate)
-            o = as_written(self.written, node, p, to_rdflib(q.object))
-            self.graph.add((node, p, o))
-            self._copy(o, depth + 1)
-
-
-# ------------------------------------------------------------------ the shapes
-
-
-def _list(shapes: Graph, head: Node) -> list[Node]:
-    return list(Collection(shapes, head))
-
-
-def check_supported(shapes: Graph, shape: Node) -> None:
-    for p, o in shapes.predicate_objects(shape):
-        if p == RDF.type:
-            if o not in (SH.NodeShape, SH.PropertyShape):
-                raise Unsupported(shape, f"a shape typed <{o}> (an implicit class target)")
-            continue
-        if str(p).startswith(str(SH)) and p not in TARGETS | ANNOTATIONS | COMPONENTS:
-            raise Unsupported(shape, f"sh:{str(p)[len(str(SH)):]}")
-    path = shapes.value(shape, SH.path)
-    if path is not None and not isinstance(path, URIRef):
-        raise Unsupported(shape, "a sh:path other than a single predicate")
-    if path is None:
-        for p in PROPERTY_ONLY:
-            if shapes.value(shape, p) is not None:
-                raise Unsupported(shape, f"sh:{str(p)[len(str(SH)):]} on a node shape")
-    for m in shapes.objects(shape, SH.message):
-        if "{" in str(m):
-            raise Unsupported(shape, "a sh:message template")
-
-
-def top_shapes(shapes: Graph) -> list[Node]:
-    """Shapes with targets, in a fixed order (pySHACL validates each with its targets)."""
-    found = {s for t in TARGETS for s in shapes.subjects(t, None)}
-    return sorted(found, key=lambda s: (isinstance(s, BNode), str(s)))
-
-
-def deactivated(shapes: Graph, shape: Node) -> bool:
-    flag = shapes.value(shape, SH.deactivated)
-    return isinstance(flag, Literal) and flag.toPython() is True
 
 
 # ------------------------------------------------------------------ the engine
@@ -286,7 +149,7 @@ class Engine:
     def validate(self, focus: Iterable[Node] | None = None) -> list[Result]:
         shapes = top_shapes(self.shapes)
         for s in shapes:
-            self._check_tree(s, set())
+            check_tree(self.shapes, s, set())
         focus = list(focus) if focus is not None else None
         results: list[Result] = []
         try:
@@ -314,37 +177,6 @@ class Engine:
         # the bulk loader writes files on an on-disk store: a few nodes go in faster one by one
         (self.store.extend if len(quads) < 10_000 else self.store.bulk_extend)(quads)
         return fill("focus_materialized", SCRATCH=n3(SCRATCH), MARK=n3(MARK), SHAPE=n3(mark))
-
-    def _check_tree(self, shape: Node, seen: set[Node]) -> None:
-        if shape in seen:
-            return
-        seen.add(shape)
-        check_supported(self.shapes, shape)
-        for c in self.shapes.objects(shape, SH.sparql):
-            self._check_sparql(shape, c)
-        for child in self._children(shape):
-            self._check_tree(child, seen)
-
-    def _children(self, shape: Node) -> list[Node]:
-        out = list(self.shapes.objects(shape, SH.property)) + list(self.shapes.objects(shape, SH.node))
-        for head in self.shapes.objects(shape, SH["or"]):
-            out.extend(_list(self.shapes, head))
-        return out
-
-    def _check_sparql(self, shape: Node, c: Node) -> None:
-        for p, _ in self.shapes.predicate_objects(c):
-            if str(p).startswith(str(SH)) and p not in SPARQL_EXTRA:
-                raise Unsupported(shape, f"sh:{str(p)[len(str(SH)):]} in a SPARQL constraint")
-        text = str(self.shapes.value(c, SH.select) or "")
-        if not text:
-            raise Unsupported(shape, "a SPARQL constraint without sh:select")
-        if re.search(r"\$(shapesGraph|currentShape)\b|\bSELECT\b[^{]*\{[^}]*\bSELECT\b", text, re.I | re.S):
-            raise Unsupported(shape, "a SPARQL constraint with a subquery or $shapesGraph/$currentShape")
-        for m in self.shapes.objects(c, SH.message):
-            if "{" in str(m):
-                raise Unsupported(shape, "a sh:message template in a SPARQL constraint")
-        if shapes_messages(self.shapes, shape) == () and not list(self.shapes.objects(c, SH.message)):
-            raise Unsupported(shape, "a SPARQL constraint without sh:message")
 
     def evaluate(self, shape: Node, focus: str, report: bool = True) -> list[Result]:
         """The results of one shape and of its property shapes, on the focus nodes of the pattern (with
@@ -492,129 +324,8 @@ class Engine:
         if constraint is not None:
             messages += [str(m) for m in self.shapes.objects(constraint, SH.message) if str(m) not in messages]
         elif not messages:
-            messages = [self.generic(shape, component, this, value)]
+            messages = [generic(self.shapes, self.view, shape, component, this, value)]
         return Result(this, path, value, shape, component, severity, tuple(sorted(messages)), constraint)
-
-    def generic(self, shape: Node, component: URIRef, this: Node, value: Node | None) -> str:
-        """pySHACL 0.40.1's default message for each component (constraints/core/*.py, make_generic_messages)."""
-        sg, g = self.shapes, self.view.text
-        path = sg.value(shape, SH.path)
-        p = stringify_node(sg, path) if path is not None else None
-        name = str(component)[len(str(SH)):-len("ConstraintComponent")]
-        arg = sg.value(shape, SH[name[0].lower() + name[1:]])
-        if name == "MinCount":
-            return f"Less than {arg} values on {g(this)}->{p}" if p else f"Less than {arg} values on {g(this)}"
-        if name == "MaxCount":
-            return f"More than {arg} values on {g(this)}->{p}" if p else f"More than {arg} values on {g(this)}"
-        if name == "Class":
-            return _one_or_all(sg, shape, SH["class"], "Value does not have class {}",
-                               "Value does not have all classes in {}")
-        if name == "Datatype":
-            return f"Value is not Literal with datatype {stringify_node(sg, arg)}"
-        if name == "In":
-            # pySHACL lists a Python set of the members: the same set, built alike, iterates alike.
-            listed = [stringify_node(sg, v) for v in set(sg.items(arg))]
-            return f"Value {g(value)} not in list {listed}"
-        if name == "HasValue":
-            listed = [stringify_node(sg, v) for v in sg.objects(shape, SH.hasValue)]
-            return f"Node {g(this)}->{p} does not contain a value in the set: {listed}"
-        if name == "Node":
-            return _one_or_all(sg, shape, SH.node, "Value does not conform to Shape {}.",
-                               "Value must conform to every Shape in ('{}').", "', '") + (
-                " See details for more information.")
-        if name == "MinLength":
-            return f"String length not >= {stringify_node(sg, arg)}"
-        if name == "MinInclusive":
-            return _one_or_all(sg, shape, SH.minInclusive, "Value is not >= {}", "Value is not >= {}")
-        if name == "Pattern":
-            return _pattern_message(sg, shape)
-        if name == "LanguageIn":
-            return f"String language is not in {stringify_node(sg, arg)}"
-        if name == "UniqueLang":
-            return "More than one String shares the same Language"
-        return self._or_message(shape, value)
-
-    def _or_message(self, shape: Node, value: Node | None) -> str:
-        sg = self.shapes
-        lists = sorted(sg.objects(shape, SH["or"]), key=str)
-        if len(lists) < 2:
-            text = " , ".join(stringify_node(sg, m) for m in sg.items(lists[0]))
-        else:
-            text = " and ".join("(" + " , ".join(stringify_node(sg, m) for m in sg.items(a)) + ")" for a in lists)
-        return f"Node {self.view.text(value)} must conform to one or more shapes in {text}"
-
-
-def shapes_messages(shapes: Graph, shape: Node) -> tuple[str, ...]:
-    return tuple(sorted(str(m) for m in shapes.objects(shape, SH.message)))
-
-
-def _one_or_all(sg: Graph, shape: Node, param: URIRef, one: str, many: str, sep: str = ", ") -> str:
-    args = list(sg.objects(shape, param))
-    if len(args) < 2:
-        return one.format(stringify_node(sg, args[0]))
-    return many.format(sep.join(stringify_node(sg, a) for a in args))
-
-
-def _pattern_message(sg: Graph, shape: Node) -> str:
-    rules = list(sg.objects(shape, SH.pattern))
-    if len(rules) < 2:
-        return f"Value does not match pattern '{rules[0].value}'"
-    return "Value does not match every pattern in ('{}')".format("', '".join(str(r.value) for r in rules))
-
-
-# ------------------------------------------------------------------ pySHACL's own Python tests
-
-
-def _has_datatype(v: Node | None, dt: Node) -> bool:
-    """pySHACL's DatatypeConstraintComponent test of one value (rdflib's parse of the lexical form)."""
-    if not isinstance(v, Literal):
-        return False
-    if v.datatype == dt or (dt == XSD.string and v.datatype is None and not v.language):
-        fresh = Literal(str(v), lang=v.language, datatype=v.datatype)  # parsed as pySHACL's rdflib parsed it
-        if getattr(fresh, "ill_typed", None) is True:
-            return False
-        return _actual(fresh.value, dt)
-    return dt == RDF.langString and bool(v.language) and _actual(v.value, dt)
-
-
-def _actual(value: object, dt: Node) -> bool:
-    from datetime import date, datetime, time
-
-    kinds: dict[Node, type | tuple[type, ...]] = {
-        XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
-        XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: date, XSD.time: time, XSD.dateTime: datetime}
-    kind = kinds.get(dt)
-    return True if kind is None else isinstance(value, kind)
-
-
-def _at_least(v: Node | None, minimum: Node) -> bool:
-    """pySHACL's MinInclusiveConstraintComponent test of one value."""
-    from pyshacl.rdfutil.compare import compare_literal
-
-    if not isinstance(v, Literal) or not isinstance(minimum, Literal):
-        return False
-    if isinstance(v.value, str) != isinstance(minimum.value, str):
-        return False
-    try:
-        return compare_literal(v, minimum) >= 0
-    except (TypeError, NotImplementedError):
-        return False
-
-
-def _lang_in(v: Node | None, langs: set[str]) -> bool:
-    """pySHACL's LanguageInConstraintComponent test of one value."""
-    if not isinstance(v, Literal) or not v.language:
-        return False
-    lang = v.language.lower()
-    return "*" in langs or lang in langs or lang.split("-")[0] in langs
-
-
-def _regex(pattern: str, flags: str) -> re.Pattern:
-    table = {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE}
-    bits = 0
-    for f in flags:
-        bits |= table.get(f, 0)
-    return re.compile(pattern, bits)
 
 
 # ------------------------------------------------------------------ entry point

@@ -13,11 +13,12 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from minekg.build import shacl_sparql
-from minekg.build.assemble import Assembled, assemble
+from minekg.build.assemble import assemble
+from minekg.build.assembled import Assembled
 from minekg.errors import MinekgError
+from minekg.project import Project
 from minekg.rdf.loading import parse_turtle
 from minekg.rdf.namespaces import expand, shorten
-from minekg.project import Project
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from minekg.build import assemble as building
+from minekg.build import assembled
 from minekg.build.coverage import DocumentCoverage, document_coverage
 from minekg.build.validation import Finding, validate
 from minekg.curation.diagnose import SimilarLabel, similar_labels
@@ -69,15 +70,15 @@ class CheckReport:
         return "\n".join(lines)
 
 
-def document_iri(slug: str, asm: building.Assembled) -> URIRef:
+def document_iri(slug: str, asm: assembled.Assembled) -> URIRef:
     iri = URIRef(DOC[slug.removeprefix("doc:")])
-    if (iri, MK.sourceFile, None) not in asm.graphs[building.REFERENCE_GRAPH]:
+    if (iri, MK.sourceFile, None) not in asm.graphs[assembled.REFERENCE_GRAPH]:
         raise MinekgError(f"{slug}: no document {shorten(str(iri))} is described in graph_data/sources/ "
                           "(add it with `minekg add-source`)")
     return iri
 
 
-def _statement_files(asm: building.Assembled, doc: URIRef) -> list[str]:
+def _statement_files(asm: assembled.Assembled, doc: URIRef) -> list[str]:
     """The curated statements files that cite the document (evidence or footnotes pointing at it)."""
     files = []
     for shown, gname in sorted(asm.files.items()):
@@ -89,7 +90,7 @@ def _statement_files(asm: building.Assembled, doc: URIRef) -> list[str]:
     return files
 
 
-def _concerned(asm: building.Assembled, doc: URIRef, files: list[str]) -> set[str]:
+def _concerned(asm: assembled.Assembled, doc: URIRef, files: list[str]) -> set[str]:
     """Short names of the nodes the document's findings can be about: it, and what its files describe."""
     nodes: set[Node] = {doc}
     nodes |= {s for s, where in asm.described.items() if set(where) & set(files)}
@@ -100,20 +101,20 @@ def _concerned(asm: building.Assembled, doc: URIRef, files: list[str]) -> set[st
     return {shorten(str(n)) for n in nodes if isinstance(n, URIRef)}
 
 
-def _similar(asm: building.Assembled, files: list[str], data: Graph | None = None) -> list[tuple[str, SimilarLabel]]:
+def _similar(asm: assembled.Assembled, files: list[str], data: Graph | None = None) -> list[tuple[str, SimilarLabel]]:
     """`data`: the types and labels of the entities, when not the whole of `asm` (check_fast.py)."""
     new = {s for s, where in asm.described.items() if set(where) <= set(files) and isinstance(s, URIRef)}
     existing = {s for s, where in asm.described.items() if not set(where) <= set(files)}
     data = asm.union() if data is None else data
-    ontology = asm.graphs[building.ONTOLOGY_GRAPH]
+    ontology = asm.graphs[assembled.ONTOLOGY_GRAPH]
     found = similar_labels(data, ontology, new, existing)
-    return [(building._where(asm, f.entity, [asm.origin.get(f.entity, files[0])]), f) for f in found]
+    return [(assembled._where(asm, f.entity, [asm.origin.get(f.entity, files[0])]), f) for f in found]
 
 
-def _original_unchanged(project: Project, asm: building.Assembled, doc: URIRef) -> list[Finding]:
+def _original_unchanged(project: Project, asm: assembled.Assembled, doc: URIRef) -> list[Finding]:
     """The original a text was extracted from (a web page, a PDF) must still be the bytes recorded: the
     build reads only the text, so this is where an edited or lost original shows."""
-    reference = asm.graphs[building.REFERENCE_GRAPH]
+    reference = asm.graphs[assembled.REFERENCE_GRAPH]
     rel, expected = reference.value(doc, MK.originalFile), reference.value(doc, MK.originalSha256)
     if rel is None:
         return []

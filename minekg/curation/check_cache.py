@@ -6,7 +6,7 @@ The cache lives in `.check-cache/` at the project root (never in build/, which `
 - `store/`: an Oxigraph store holding the assembled dataset, each source's statements in its own named graph,
   as `minekg build` writes it to build/minekg.nq;
 - `written.nq`: the quads whose literal Oxigraph would give back in canonical form (numbers, durations),
-  as written, for the validation engine (shacl_sparql.Data.written);
+  as written, for the validation engine (shacl_data.Data.written);
 - `manifest.json`: the SHA-256 of every input (ontology/, graph_data/ but for coverage exclusions and
   drafts, rules/, validate/ and minekg's own code), and what a check needs of the files it does not rebuild.
 
@@ -26,7 +26,7 @@ from rdflib import URIRef
 
 from minekg import atomic, resources
 from minekg.build import assemble as building
-from minekg.build import shacl_sparql
+from minekg.build import assembled, shacl_data
 from minekg.project import Project
 from minekg.rdf import oxi
 
@@ -111,7 +111,7 @@ def cites(graph) -> list[str]:
 
 def written_lines(quads) -> list[str]:
     """The N-Quads lines of `quads` (s, p, o, graph) whose literal the store keeps only in canonical form."""
-    return [line for line in oxi.nquads_lines(quads) if shacl_sparql.NUMERIC_LINE.search(line.encode("utf-8"))]
+    return [line for line in oxi.nquads_lines(quads) if shacl_data.NUMERIC_LINE.search(line.encode("utf-8"))]
 
 
 def rebuild(project: Project, where: Path) -> Manifest:
@@ -143,12 +143,12 @@ def rebuild(project: Project, where: Path) -> Manifest:
     return manifest
 
 
-def derived_about_data(asm: building.Assembled) -> list[str]:
+def derived_about_data(asm: assembled.Assembled) -> list[str]:
     """The predicates of derived triples about nodes the curated data has (not nodes the rules mint): the
     only derived triples a check of one document could read (docs/validation.md)."""
     subjects = set()
     for gname, g in asm.graphs.items():
-        if gname != building.DERIVED_GRAPH:
+        if gname != assembled.DERIVED_GRAPH:
             subjects.update(g.subjects(unique=True))
-    derived = asm.graphs.get(building.DERIVED_GRAPH)
+    derived = asm.graphs.get(assembled.DERIVED_GRAPH)
     return sorted({str(p) for s, p, _ in derived if s in subjects}) if derived is not None else []

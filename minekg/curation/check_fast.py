@@ -14,8 +14,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from minekg import atomic
-from minekg.build import assemble as building
-from minekg.build import shacl_sparql, states
+from minekg.build import assembled, blanks, checks, grounding, shacl_data, shacl_sparql, states
 from minekg.build.coverage import document_coverage
 from minekg.build.validation import Finding, findings_from, load_shapes, report_graph
 from minekg.curation import check_cache
@@ -118,43 +117,43 @@ def _check(c: Cached, slug: str, doc: URIRef, inputs: dict[str, str]) -> CheckRe
 # ------------------------------------------------------------------ the document's files, built as the build does
 
 
-def _rebuild_own(c: Cached, own: list[str], doc: URIRef) -> tuple[building.Assembled, dict[Node, list[str]]]:
+def _rebuild_own(c: Cached, own: list[str], doc: URIRef) -> tuple[assembled.Assembled, dict[Node, list[str]]]:
     """The document's statements files parsed, checked against the rest of the cached build, grounded and
     labelled by the build's own functions; and what every file describes of what they describe."""
-    asm = building.Assembled(c.project)
-    ontology = c.graph(building.ONTOLOGY_GRAPH)
-    asm.graphs[building.ONTOLOGY_GRAPH] = ontology
+    asm = assembled.Assembled(c.project)
+    ontology = c.graph(assembled.ONTOLOGY_GRAPH)
+    asm.graphs[assembled.ONTOLOGY_GRAPH] = ontology
     for f in own:
         path = c.project.root / f
         if path.is_file():
-            building._load_dir(asm, path.parent, lambda p: building.document_graph(p.stem), path.name)
-    mine = [g for g in asm.graphs if g != building.ONTOLOGY_GRAPH]
+            assembled._load_dir(asm, path.parent, lambda p: assembled.document_graph(p.stem), path.name)
+    mine = [g for g in asm.graphs if g != assembled.ONTOLOGY_GRAPH]
     described = _described(c, asm, own)
-    building._check_described_once(_with(asm, described=described))
-    declared = building._declared_terms(ontology) | building._allowed_terms(c.project)
-    building._check_terms(asm, declared, frozenset(_typed_elsewhere(c, asm, mine, own)))
+    checks._check_described_once(_with(asm, described=described))
+    declared = checks._declared_terms(ontology) | checks._allowed_terms(c.project)
+    checks._check_terms(asm, declared, frozenset(_typed_elsewhere(c, asm, mine, own)))
     _check_state_codes(asm, mine)
-    building._check_types(asm, _with_types(c, asm, mine, own), ontology)
-    asm.graphs[building.REFERENCE_GRAPH] = _reference(c, asm, mine, doc)
+    checks._check_types(asm, _with_types(c, asm, mine, own), ontology)
+    asm.graphs[assembled.REFERENCE_GRAPH] = _reference(c, asm, mine, doc)
     for d, shown in c.manifest.origin.items():
-        if URIRef(d) in asm.graphs[building.REFERENCE_GRAPH].subjects():
+        if URIRef(d) in asm.graphs[assembled.REFERENCE_GRAPH].subjects():
             asm.origin.setdefault(URIRef(d), shown)
-    building._load_sources(asm)
-    building._ground_evidence(asm)
+    checks._load_sources(asm)
+    grounding._ground_evidence(asm)
     for g in mine:
-        building._label_blank_nodes(asm, asm.graphs[g])
+        blanks._label_blank_nodes(asm, asm.graphs[g])
     return asm, described
 
 
-def _with(asm: building.Assembled, **changes) -> building.Assembled:
-    copy = building.Assembled(asm.project, asm.graphs, asm.files, asm.origin, asm.sources, asm.quote_problems,
+def _with(asm: assembled.Assembled, **changes) -> assembled.Assembled:
+    copy = assembled.Assembled(asm.project, asm.graphs, asm.files, asm.origin, asm.sources, asm.quote_problems,
                               asm.namespaces, asm.described)
     for k, v in changes.items():
         setattr(copy, k, v)
     return copy
 
 
-def _described(c: Cached, asm: building.Assembled, own: list[str]) -> dict[Node, list[str]]:
+def _described(c: Cached, asm: assembled.Assembled, own: list[str]) -> dict[Node, list[str]]:
     """Each subject the document's files describe, with every file describing it, in the build's order
     (files outside statements/ first, then statements files by name)."""
     out = {}
@@ -164,26 +163,26 @@ def _described(c: Cached, asm: building.Assembled, own: list[str]) -> dict[Node,
     return out
 
 
-def _typed_elsewhere(c: Cached, asm: building.Assembled, mine: list[str], own: list[str]) -> set[Node]:
+def _typed_elsewhere(c: Cached, asm: assembled.Assembled, mine: list[str], own: list[str]) -> set[Node]:
     own_graphs = {c.manifest.graphs.get(f) for f in own} | set(mine)
     used = {o for g in mine for o in asm.graphs[g].objects() if isinstance(o, URIRef) and str(o).startswith(ID)}
-    skip = own_graphs | {building.DERIVED_GRAPH, building.ONTOLOGY_GRAPH}
+    skip = own_graphs | {assembled.DERIVED_GRAPH, assembled.ONTOLOGY_GRAPH}
     return {o for o in used if c.graphs_of(o, (RDF.type,)) - skip}
 
 
-def _check_state_codes(asm: building.Assembled, mine: list[str]) -> None:
+def _check_state_codes(asm: assembled.Assembled, mine: list[str]) -> None:
     for g in mine:
         for term in sorted({t for t in asm.graphs[g].all_nodes() if isinstance(t, URIRef)}, key=str):
             code = str(term)[len(str(ST)):]
             if str(term).startswith(str(ST)) and states.lookup(code) is None:
-                raise MinekgError(f"{building._where(asm, ST[code])}: st:{code} is not an ISO 3166 alpha-3 code "
+                raise MinekgError(f"{assembled._where(asm, ST[code])}: st:{code} is not an ISO 3166 alpha-3 code "
                                   "(pycountry does not know it)")
 
 
-def _with_types(c: Cached, asm: building.Assembled, mine: list[str], own: list[str]) -> Graph:
+def _with_types(c: Cached, asm: assembled.Assembled, mine: list[str], own: list[str]) -> Graph:
     """The document's triples with the types other files give their subjects (disjointness spans files)."""
     data = Graph()
-    skip = {c.manifest.graphs.get(f) for f in own} | {building.DERIVED_GRAPH, building.ONTOLOGY_GRAPH}
+    skip = {c.manifest.graphs.get(f) for f in own} | {assembled.DERIVED_GRAPH, assembled.ONTOLOGY_GRAPH}
     for g in mine:
         for s, o in asm.graphs[g].subject_objects(RDF.type):
             data.add((s, RDF.type, o))
@@ -194,7 +193,7 @@ def _with_types(c: Cached, asm: building.Assembled, mine: list[str], own: list[s
     return data
 
 
-def _reference(c: Cached, asm: building.Assembled, mine: list[str], doc: URIRef) -> Graph:
+def _reference(c: Cached, asm: assembled.Assembled, mine: list[str], doc: URIRef) -> Graph:
     """What the reference graph says of the documents the files cite and of the checked one: their text
     files and checksums, for the build's source loading and the check of the original."""
     docs = {doc} | {o for g in mine for p in (MK.source, MK.footnoteOf) for o in asm.graphs[g].objects(None, p)}
@@ -202,7 +201,7 @@ def _reference(c: Cached, asm: building.Assembled, mine: list[str], doc: URIRef)
     for d in docs:
         for p in (MK.sourceFile, MK.sha256, MK.originalFile, MK.originalSha256, RDF.type):
             for q in c.store.quads_for_pattern(to_oxigraph(d), to_oxigraph(p), None,
-                                               ox.NamedNode(building.REFERENCE_GRAPH)):
+                                               ox.NamedNode(assembled.REFERENCE_GRAPH)):
                 ref.add((d, p, to_rdflib(q.object)))
     return ref
 
@@ -210,7 +209,7 @@ def _reference(c: Cached, asm: building.Assembled, mine: list[str], doc: URIRef)
 # ------------------------------------------------------------------ the store
 
 
-def _swap(c: Cached, own: list[str], asm: building.Assembled, inputs: dict[str, str]) -> int:
+def _swap(c: Cached, own: list[str], asm: assembled.Assembled, inputs: dict[str, str]) -> int:
     """Replace the document's graphs in the store by the rebuilt ones; the number of triples removed. The
     manifest marks the files pending first, so a check killed half-way leaves a cache seen as changed."""
     for f in own:
@@ -238,7 +237,7 @@ def _swap(c: Cached, own: list[str], asm: building.Assembled, inputs: dict[str, 
     return removed
 
 
-def _rewrite_written(c: Cached, own: list[str], asm: building.Assembled, graphs: set[str]) -> None:
+def _rewrite_written(c: Cached, own: list[str], asm: assembled.Assembled, graphs: set[str]) -> None:
     path = c.where / "written.nq"
     kept = [line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
             if not any(line.endswith(g) for g in graphs)]
@@ -259,7 +258,7 @@ def _citing(c: Cached, doc: URIRef) -> set[Node]:
 # ------------------------------------------------------------------ validating what the document touches
 
 
-def focus_nodes(c: Cached, asm: building.Assembled, concerned: set[Node], own: list[str]) -> set[Node]:
+def focus_nodes(c: Cached, asm: assembled.Assembled, concerned: set[Node], own: list[str]) -> set[Node]:
     """Every node whose results the document's findings can hold: the subjects of its files' graphs, the
     nodes it concerns, and the blank nodes those reach (a quantity, a date, a relay step)."""
     nodes = set(concerned)
@@ -277,10 +276,10 @@ def focus_nodes(c: Cached, asm: building.Assembled, concerned: set[Node], own: l
     return {n for n in nodes if not isinstance(n, Literal)}
 
 
-def _validate(c: Cached, asm: building.Assembled, concerned: set[Node], own: list[str]) -> list[Finding]:
+def _validate(c: Cached, asm: assembled.Assembled, concerned: set[Node], own: list[str]) -> list[Finding]:
     focus = focus_nodes(c, asm, concerned, own)
     shapes = c.shapes
-    data = shacl_sparql.Data(c.store, _written(c, focus))
+    data = shacl_data.Data(c.store, _written(c, focus))
     results = shacl_sparql.validate(data, shapes, focus=focus)
     parents = _parents(c, [r.focus for r in results])
     origin = {}
@@ -293,14 +292,14 @@ def _validate(c: Cached, asm: building.Assembled, concerned: set[Node], own: lis
     return found + findings_from(report_graph(results), shapes, parents, origin)
 
 
-def _written(c: Cached, focus: set[Node]) -> shacl_sparql.Written:
+def _written(c: Cached, focus: set[Node]) -> shacl_data.Written:
     """The numbers and durations of the focus nodes as written (what the cache keeps of them)."""
     starts = {to_oxigraph(n).__str__() + " " for n in focus}
     lines = [line for line in (c.where / "written.nq").read_text(encoding="utf-8").splitlines(keepends=True)
              if line[: line.find(" ") + 1] in starts]
-    written: shacl_sparql.Written = {}
+    written: shacl_data.Written = {}
     for q in ox.parse("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_QUADS):
-        shacl_sparql._keep_written(written, to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+        shacl_data._keep_written(written, to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
     return written
 
 
@@ -326,7 +325,7 @@ def _named(parents: Graph, focus: Node) -> Node:
     return named(focus, parents)
 
 
-def _origin(c: Cached, asm: building.Assembled, node: Node, own: list[str]) -> str | None:
+def _origin(c: Cached, asm: assembled.Assembled, node: Node, own: list[str]) -> str | None:
     """The file a node is first described in, as the build's asm.origin says: a file outside statements/,
     else the first statements file (by name) it is a subject of."""
     if str(node) in c.manifest.origin:
@@ -340,7 +339,7 @@ def _origin(c: Cached, asm: building.Assembled, node: Node, own: list[str]) -> s
 # ------------------------------------------------------------------ labels and coverage
 
 
-def _similar_labels(c: Cached, asm: building.Assembled, described: dict[Node, list[str]], files: list[str]):
+def _similar_labels(c: Cached, asm: assembled.Assembled, described: dict[Node, list[str]], files: list[str]):
     """check._similar over the entities the curated files describe, with their labels and types from the
     cached build (only the files' graphs are read: the rest of the store describes nothing)."""
     labels = Graph()
@@ -368,8 +367,8 @@ def _similar_labels(c: Cached, asm: building.Assembled, described: dict[Node, li
     return _similar(_with(asm, described=everywhere), files, labels)
 
 
-def _coverage(c: Cached, asm: building.Assembled, doc: URIRef):
-    ref = asm.graphs[building.REFERENCE_GRAPH]
+def _coverage(c: Cached, asm: assembled.Assembled, doc: URIRef):
+    ref = asm.graphs[assembled.REFERENCE_GRAPH]
     if (doc, RDF.type, MK.ReferenceTable) in ref or str(ref.value(doc, MK.sourceFile)).endswith(".csv"):
         return None
     evidence = Graph()

@@ -5,7 +5,7 @@ mk:Statement or the kind, or that have no domain) and the shapes (the paths of t
 its superclasses'; sh:minCount 1 makes a field required, sh:in gives its choices, a date sh:or makes it
 a date). create() builds the statement from the page's form, with the sentence (or the curator's
 selection in it, which must occur exactly once in the source) as its quote, and saves it through the
-same checked, atomic, stale-aware path as an accepted candidate (review.save).
+same checked, atomic, stale-aware path as an accepted candidate (review_writes.save).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 
 from minekg.build import coverage, evidence
-from minekg.curation import review, structured
+from minekg.curation import review, review_writes, structured
 from minekg.errors import MinekgError
 from minekg.project import Project
 from minekg.rdf.loading import parse_turtle, read_text
@@ -159,7 +159,7 @@ def _quote(text: str, sentence: coverage.Sentence, quote: str | None) -> str:
 def _value(g: Graph, field: dict, value, ctx: dict) -> object:
     widget = field["widget"]
     if widget == "entity" and isinstance(value, dict):
-        return review.new_entity(g, str(value.get("label", "")), str(value.get("kind", "")))
+        return review_writes.new_entity(g, str(value.get("label", "")), str(value.get("kind", "")))
     if widget == "quantity":
         return structured.quantity(g, field["key"], value)
     if widget == "interval":
@@ -168,7 +168,7 @@ def _value(g: Graph, field: dict, value, ctx: dict) -> object:
         return _content(g, value, ctx)
     value = str(value).strip()
     if widget == "date":
-        return review._term(value, Literal("2000", datatype=XSD.gYear))
+        return review_writes._term(value, Literal("2000", datatype=XSD.gYear))
     if widget == "boolean":
         if value not in ("true", "false"):
             raise MinekgError(f"{field['key']}: true or false")
@@ -181,7 +181,7 @@ def _value(g: Graph, field: dict, value, ctx: dict) -> object:
         return Literal(value)
     if widget == "choice" and value not in field["choices"]:
         raise MinekgError(f"{field['key']}: one of {', '.join(field['choices'])}")
-    return review._term(value, URIRef(str(MK)))
+    return review_writes._term(value, URIRef(str(MK)))
 
 
 def _spec(project: Project, kind: str) -> dict:
@@ -246,7 +246,7 @@ def _requote(g: Graph, iri: URIRef, doc: str, text: str, quote: dict) -> None:
 def _content(g: Graph, value, ctx: dict) -> URIRef:
     """A speech act's content: an existing statement ("s:…"), or {kind, name, values} made with it."""
     if not isinstance(value, dict):
-        return review._term(str(value), URIRef(str(MK)))
+        return review_writes._term(str(value), URIRef(str(MK)))
     kind = str(value.get("kind") or "")
     if _spec(ctx["project"], kind)["speechAct"]:
         raise MinekgError(f"content kind {kind!r}: the content of a speech act is a statement that is not itself one")
@@ -292,5 +292,5 @@ def create(project: Project, slug: str, kind: str, start: int, quote: str | None
         merged = review.curated(f)
         iri, new = statement(project, f, kind, start, quote, values, footnote, merged, quotes=quotes, name=name,
                              missing_footnote=missing_footnote)
-        done = review.save(project, f, merged, new)
+        done = review_writes.save(project, f, merged, new)
     return {**done, "statement": shorten(str(iri))}

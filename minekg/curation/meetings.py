@@ -23,7 +23,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from minekg import atomic
-from minekg.curation import canonical, register
+from minekg.curation import canonical, register, register_table
 from minekg.errors import MinekgError
 from minekg.project import Project
 from minekg.rdf.loading import read_text
@@ -92,7 +92,7 @@ def _problems(cells: dict[str, str]) -> list[str]:
         why.append("start_date: empty")
     for column in ("start_date", "end_date"):
         if cells[column]:
-            problem = register._check_date(column, cells[column])
+            problem = register_table._check_date(column, cells[column])
             if problem:
                 why.append(problem)
     if not why and cells["end_date"] and cells["end_date"] < cells["start_date"]:
@@ -102,9 +102,9 @@ def _problems(cells: dict[str, str]) -> list[str]:
         why.append("city, country_iso3: give both or neither")
     elif code and pycountry.countries.get(alpha_3=code) is None:
         why.append(f"country_iso3: {code!r} is not an ISO 3166-1 alpha-3 code")
-    if cells["confidence"] not in register.CONFIDENCE:
+    if cells["confidence"] not in register_table.CONFIDENCE:
         why.append(f"confidence: {cells['confidence']!r} is not high or low")
-    return why + register._source_problems(cells["source_urls"])
+    return why + register_table._source_problems(cells["source_urls"])
 
 
 def _preparatory(name: str) -> tuple[int, int] | None:
@@ -130,7 +130,7 @@ def parse(text: str, shown: str) -> list[Meeting]:
     if text.startswith("\ufeff"):
         raise MinekgError(f"{shown}:1: the file starts with a UTF-8 BOM (byte order mark); "
                           "save it as UTF-8 without BOM")
-    records = register._records(text)
+    records = register_table._records(text)
     first = next(records, None)
     if first is None or tuple(c.strip() for c in first[1]) != COLUMNS:
         raise MinekgError(f"{shown}:1: the header must be the columns {','.join(COLUMNS)} (see docs/register.md)")
@@ -149,7 +149,7 @@ def parse(text: str, shown: str) -> list[Meeting]:
         if why:
             raise MinekgError(f"{shown}:{line}: " + "; ".join(why))
         seen[local] = line
-        urls = tuple(u.strip() for u in cells["source_urls"].split(register.URL_SEPARATOR) if u.strip())
+        urls = tuple(u.strip() for u in cells["source_urls"].split(register_table.URL_SEPARATOR) if u.strip())
         meetings.append(Meeting(line, cells, urls, local))
     if not meetings:
         raise MinekgError(f"{shown}: no meeting in the table; nothing imported")
@@ -230,7 +230,7 @@ def _add_place(g: Graph, place: URIRef, cells: dict[str, str]) -> None:
 def _sourced(g: Graph, node: URIRef, m: Meeting, ev: URIRef) -> None:
     """What every fact of a row carries: the row (its line and URLs), its confidence and its note."""
     g.add((node, PROV.wasDerivedFrom, ev))
-    g.add((node, MK.confidence, MK[register.CONFIDENCE[m.cells["confidence"]]]))
+    g.add((node, MK.confidence, MK[register_table.CONFIDENCE[m.cells["confidence"]]]))
     if m.cells["note"].strip():
         g.add((node, MK.note, Literal(m.cells["note"])))
 

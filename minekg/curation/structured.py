@@ -16,7 +16,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from minekg.build import evidence
-from minekg.curation import review
+from minekg.curation import review, review_writes
 from minekg.errors import MinekgError
 from minekg.rdf.namespaces import DOC, MK, PREFIXES, S, expand
 
@@ -88,7 +88,7 @@ def interval(g: Graph, key: str, value: dict) -> BNode:
     i = BNode()
     g.add((i, RDF.type, MK.Interval))
     for k in sorted(ends):
-        g.add((i, MK[k], review._term(ends[k], Literal("2000", datatype=XSD.gYear))))
+        g.add((i, MK[k], review_writes._term(ends[k], Literal("2000", datatype=XSD.gYear))))
     return i
 
 

@@ -22,7 +22,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from minekg import atomic
 from minekg.build import states
-from minekg.curation import register
+from minekg.curation import register, register_table
 from minekg.errors import MinekgError
 from minekg.project import Project
 from minekg.rdf.loading import read_text
@@ -39,7 +39,7 @@ INSTRUMENTS = {"ccw": "ccw", "ccw_apii": "ccw-apii", "ccw_pv": "ccw-pv", "ccm": 
 # the protocols are joined by a notification of consent to be bound, not by a deposit of ratification.
 ACTIONS = {"ratification": "Ratification", "accession": "Accession", "succession": "Succession",
            "acceptance": "Ratification", "consent": "ConsentToBeBound"}
-SCHEMA = register.TableSchema(
+SCHEMA = register_table.TableSchema(
     headers=(BASE_COLUMNS, WITH_WITHDRAWALS),
     date_columns=("signed", "consent_date", "entry_into_force") + WITHDRAWAL_COLUMNS,
     actions=ACTIONS, deposit="consent_date", key=("iso3", "instrument"),
@@ -93,13 +93,13 @@ def _instrument(code: str) -> URIRef:
 def _attributed(g: Graph, stmt: URIRef, ev: URIRef, confidence: str | None, note: str) -> None:
     g.add((stmt, MK.assertedBy, AG[register.COMPILER]))
     if confidence:
-        g.add((stmt, MK.confidence, MK[register.CONFIDENCE[confidence]]))
+        g.add((stmt, MK.confidence, MK[register_table.CONFIDENCE[confidence]]))
     if note.strip():
         g.add((stmt, MK.note, Literal(note)))
     g.add((stmt, MK.evidence, ev))
 
 
-def _add_row(g: Graph, row: register.Row) -> None:
+def _add_row(g: Graph, row: register_table.Row) -> None:
     cells, code = row.cells, row.iso3
     instrument = INSTRUMENTS[cells["instrument"]]
     ev = register.row_evidence(g, EV[f"{SLUG}-row-{row.line}"], DOC[DOC_SLUG], row.line, row.urls)
@@ -117,7 +117,7 @@ def _add_row(g: Graph, row: register.Row) -> None:
         _attributed(g, stmt, ev, cells["confidence"], cells["note"])
 
 
-def _add_missing(g: Graph, codes: list[str], rows: list[register.Row], missing: MissingRow) -> int:
+def _add_missing(g: Graph, codes: list[str], rows: list[register_table.Row], missing: MissingRow) -> int:
     """A not-party status for each state and instrument the table has no row for; how many."""
     listed = {(r.iso3, r.cells["instrument"]) for r in rows}
     ev = EV[f"{SLUG}-missing-row"]
@@ -140,7 +140,7 @@ def _add_missing(g: Graph, codes: list[str], rows: list[register.Row], missing: 
     return made
 
 
-def statements_graph(rows: list[register.Row], codes: list[str], missing: MissingRow) -> Graph:
+def statements_graph(rows: list[register_table.Row], codes: list[str], missing: MissingRow) -> Graph:
     g = _graph()
     for row in rows:
         _add_row(g, row)
@@ -148,7 +148,7 @@ def statements_graph(rows: list[register.Row], codes: list[str], missing: Missin
     return g
 
 
-def description_graph(data: bytes, readme: bytes, rows: list[register.Row], lines: int) -> Graph:
+def description_graph(data: bytes, readme: bytes, rows: list[register_table.Row], lines: int) -> Graph:
     """The table's and its README's document nodes: what they are, who compiled them, files and checksums."""
     g = _graph()
     table, notes = DOC[DOC_SLUG], DOC[README_SLUG]
@@ -189,7 +189,7 @@ def register_states(project: Project, territories: frozenset[str]) -> list[str]:
     """
     path = project.graph_data / register.SOURCE_FILE
     shown = project.rel(path)
-    return sorted(r.iso3 for r in register.parse(read_text(path, shown), shown, territories).rows)
+    return sorted(r.iso3 for r in register_table.parse(read_text(path, shown), shown, territories).rows)
 
 
 def _turtle(g: Graph, header: str) -> str:
@@ -218,7 +218,7 @@ def import_treaty_table(file: Path, project: Project | None = None, shown: str |
     readme_data = register._read(readme_path, str(readme_path))
     missing = missing_row(read_text(readme_path, str(readme_path)), str(readme_path))
     territories = frozenset(states.load_territories(project))
-    parsed = register.parse(read_text(file, shown), shown, territories, SCHEMA)
+    parsed = register_table.parse(read_text(file, shown), shown, territories, SCHEMA)
     result = TreatyImport(shown, len(parsed.rows), 0, parsed.problems)
     if not parsed.rows:
         return result

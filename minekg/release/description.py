@@ -18,7 +18,8 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from minekg import formats as registry
-from minekg.build.assemble import ONTOLOGY_GRAPH, _superclasses
+from minekg.build.assembled import ONTOLOGY_GRAPH
+from minekg.build.checks import _superclasses
 from minekg.rdf import isodates
 from minekg.rdf.loading import parse_turtle
 from minekg.rdf.namespaces import MK, PREFIXES

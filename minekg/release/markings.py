@@ -32,7 +32,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from minekg.build.assemble import DERIVED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH, _superclasses, derive_graph
+from minekg.build.assembled import DERIVED_GRAPH, ONTOLOGY_GRAPH, REFERENCE_GRAPH
+from minekg.build.checks import _superclasses
+from minekg.build.derivation import derive_graph
 from minekg.errors import MinekgError
 from minekg.project import Project
 from minekg.rdf import oxi

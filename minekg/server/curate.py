@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from minekg.curation import compose, review
+from minekg.curation import compose, review, review_writes
 from minekg.errors import MinekgError
 from minekg.rdf.namespaces import DOC, PREFIXES, shorten
 from minekg.server import protocol
@@ -131,18 +131,18 @@ async def accept(request: Request) -> Response:
         add, quotes, quote = dict(b.get("add") or {}), _quotes(b), b.get("quote")
         if quote is not None and not isinstance(quote, dict):
             raise ValueError("quote: {quote, footnote, missingFootnote}")
-        return review.accept(p, slug, str(b["candidate"]), dict(b.get("edits") or {}), str(b["digest"]),
+        return review_writes.accept(p, slug, str(b["candidate"]), dict(b.get("edits") or {}), str(b["digest"]),
                              amend=lambda f, g, iri: compose.amend(p, f, g, iri, add, quotes, quote))
     return await _write(request, done)
 
 
 async def reject(request: Request) -> Response:
-    return await _write(request, lambda p, slug, b: review.reject(
+    return await _write(request, lambda p, slug, b: review_writes.reject(
         p, slug, str(b["candidate"]), str(b["reason"]), str(b["digest"])))
 
 
 async def exclude(request: Request) -> Response:
-    return await _write(request, lambda p, slug, b: review.exclude(
+    return await _write(request, lambda p, slug, b: review_writes.exclude(
         p, slug, int(b["start"]), str(b["reason"]), str(b["digest"])))
 
 
