@@ -17,9 +17,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from minekg.errors import MinekgError
+from minekg.project import Project
 from minekg.rdf.loading import read_text
 from minekg.rdf.namespaces import MK, ST
-from minekg.project import Project
 
 TERRITORIES_FILE = "reference/iso_territories.csv"  # relative to graph_data/
 TERRITORY_COLUMNS = ("iso3", "iso_name", "independent", "source", "reason")
