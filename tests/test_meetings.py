@@ -168,14 +168,21 @@ def test_parse_refuses_a_row_without_start_date():
 # ------------------------------------------------------------------ the queries
 
 
-def test_the_kazakhstan_profile_dates_the_14msp_in_2014_and_112_shows_both_sources(graph):
+def _urls(written: RDFGraph, evidence: str) -> list[str]:
+    """The source URLs a registry row's evidence node holds (one mk:sourceUrl each)."""
+    return sorted(str(u) for u in written.objects(URIRef(evidence), MK.sourceUrl))
+
+
+def test_the_kazakhstan_profile_dates_the_14msp_in_2014_and_112_shows_both_sources(graph, written):
     rows = [r for r in rows_of(graph.query("112_meeting_date_conflicts", state="KAZ"))]
     assert {r["meeting"].rsplit("/", 1)[1] for r in rows} == {"mbt-msp-14"}
     row = rows[0]
     assert row["conflict"] == "meeting dated"
     assert row["document_says"] == "2014" and row["register_says"] == "2015-11-30 to 2015-12-04"
     assert row["document"] == str(DOC["kazakhstan-2019"]) and row["register"] == str(DOC[meetings.DOC_SLUG])
-    assert row["row"] == "15" and row["register_sources"].startswith("http")
+    assert row["row"] == "15" and row["register_evidence"].endswith("/register-meetings-row-15")
+    urls = _urls(written, row["register_evidence"])
+    assert urls and all(u.startswith("http") for u in urls)
     assert any("Fourteenth Meeting of States Parties in 2014" in r["quote"] for r in rows)
     # The document keeps its statement, as it dates it.
     kept = rows_of(graph.sparql("""PREFIX mk: <https://w3id.org/minekg/ontology#>
@@ -201,13 +208,14 @@ def test_no_conflict_where_documents_agree_with_the_registry(graph):
     assert rows_of(graph.query("112_meeting_date_conflicts", state="ARM")) == []
 
 
-def test_meetings_by_kind_and_ordinal(graph):
+def test_meetings_by_kind_and_ordinal(graph, written):
     rows = rows_of(graph.query("113_meetings_by_kind_and_ordinal", kind=str(MK.MeetingOfStatesParties), ordinal="14"))
     assert len(rows) == 1
     row = rows[0]
     assert (row["start"], row["end"], row["city"], row["president"]) == (
         "2015-11-30", "2015-12-04", "Geneva", "Bertrand de Crombrugghe")
-    assert row["row"] == "15" and row["confidence"] == str(MK.HighConfidence) and row["sources"].startswith("http")
+    assert row["row"] == "15" and row["confidence"] == str(MK.HighConfidence)
+    assert row["evidence"].endswith("/register-meetings-row-15") and _urls(written, row["evidence"])
     every_msp = rows_of(graph.query("113_meetings_by_kind_and_ordinal", kind=str(MK.MeetingOfStatesParties)))
     numbered = [int(r["number"]) for r in every_msp if r["number"]]
     assert numbered == list(range(1, 23))
