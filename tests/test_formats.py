@@ -176,9 +176,10 @@ def test_each_failure_of_the_embedded_store_gives_its_status(limited):
     assert_status(sparql(limited, "SELEC * WHERE { ?s ?p ?o }"), 400, "syntax")
     assert_status(sparql(limited, "INSERT DATA { <urn:a> <urn:b> <urn:c> }"), 403, "read-only")
     assert_status(sparql(limited, "SELECT * WHERE { ?s ?p ?o }"), 422, "50 rows")
-    assert_status(sparql(limited, CARTESIAN), 503, "time limit")
     assert_status(sparql(limited, "ASK {}", "image/png"), 406)
     assert_status(sparql(limited, "ASK {}", format="yaml"), 400, "unknown format")
+    # Last: the query stopped at the time limit costs the pool a worker until its replacement is up.
+    assert_status(sparql(limited, CARTESIAN), 503, "time limit")
 
 
 @pytest.fixture(scope="module")
