@@ -7,10 +7,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PROFILE ?= CLEAR
 FORMATS := turtle ntriples nquads trig rdfxml jsonld csv
-# pytest-xdist workers for `make test`. More than the cores: most tests wait on a subprocess, a server or a
-# browser, not on the CPU. Whole files go to one worker (--dist loadfile), so a module's server or browser
+# pytest-xdist workers for `make test`: one per core of the CI machine (more finish sooner where the load allows,
+# but the server tests of time limits and worker restarts then wait on the CPU). Whole files go to one worker (--dist loadfile), so a module's server or browser
 # starts once. `make test TEST_WORKERS=0` runs in one process; TEST_ARGS adds pytest options (-m "not slow").
-TEST_WORKERS ?= 4
+TEST_WORKERS ?= 2
 TEST_ARGS ?=
 
 .PHONY: run build export viz map test bench clean freeze-fixture
