@@ -7,15 +7,6 @@ const TOKEN = document.querySelector('meta[name="minekg-token"]').content;
 const $ = (id) => document.getElementById(id);
 let current = -1;
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "text") node.textContent = v; else node.setAttribute(k, v);
-  }
-  for (const c of children) node.append(c);
-  return node;
-}
-
 function openCandidates() {
   return [...document.querySelectorAll(".item.candidate:not(.done)")];
 }

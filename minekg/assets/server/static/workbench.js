@@ -23,15 +23,6 @@ function localHref(iri) {
   return iri.startsWith(BASE) ? "/" + iri.slice(BASE.length) : iri;
 }
 
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "text") node.textContent = v; else node.setAttribute(k, v);
-  }
-  for (const c of children) node.append(c);
-  return node;
-}
-
 function setStatus(text, isError = false) {
   const s = $("result-status");
   s.textContent = text;
