@@ -317,9 +317,23 @@ def test_a_source_without_checksum_is_refused(fixture_tree):
 
 
 def test_a_select_in_rules_is_named(fixture_tree):
-    (fixture_tree / "rules/080_select.rq").write_text("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1\n", encoding="utf-8")
+    (fixture_tree / "rules/080_select.rq").write_text("#+ summary: a first row\nSELECT ?s WHERE { ?s ?p ?o } LIMIT 1\n",
+                                                      encoding="utf-8")
     line = one_line_error(run_cli(fixture_tree, "build"))
     assert line == "minekg: error: rules/080_select.rq: a rule must be a SPARQL CONSTRUCT, not a SELECT query"
+
+
+@pytest.mark.parametrize(("header", "says"), [
+    ("", "no `#+ summary:` header line saying what it does"),
+    ("#+ summary: every triple again\n#+ params: []\n", "unknown header key(s) params"),
+    ("#+ summary: [unclosed\n", "query header is not valid YAML (header line 1)"),
+])
+def test_a_rule_without_its_header_is_named(fixture_tree, header, says):
+    """Rules share the named queries' `#+` header: a rule that does not say what it derives is refused."""
+    (fixture_tree / "rules/080_copy.rq").write_text(header + "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }\n",
+                                                    encoding="utf-8")
+    line = one_line_error(run_cli(fixture_tree, "build"))
+    assert line == f"minekg: error: rules/080_copy.rq: {says}"
 
 
 @pytest.mark.parametrize("quote", ["", "  "])

@@ -155,10 +155,22 @@ SPARQL = PACKAGE / "sparql"
 def test_the_code_queries_live_under_sparql_by_area_with_the_named_query_header():
     """One layout for the SPARQL the code runs: minekg/sparql/<area>/*.rq, each with the `#+` YAML header of
     the named queries (a summary at least), and no .rq anywhere else in the package."""
-    from minekg.query.catalogue import parse_header
+    from minekg.rdf.headers import parse_header
 
     found = sorted(PACKAGE.rglob("*.rq"))
     assert found and all(p.parent.parent == SPARQL for p in found), [str(p) for p in found if p.parent.parent != SPARQL]
+    for path in found:
+        header = parse_header(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+        assert str(header.get("summary") or "").strip(), f"{path.relative_to(ROOT)}: no #+ summary"
+
+
+def test_every_sparql_file_of_the_project_has_the_one_header():
+    """The project's SPARQL (named queries and derivation rules) has the same `#+` header as the package's:
+    one header format for every query the code runs. A file with only plain `#` comments fails."""
+    from minekg.rdf.headers import parse_header
+
+    found = sorted((ROOT / "queries").glob("*.rq")) + sorted((ROOT / "rules").glob("*.rq"))
+    assert len([p for p in found if p.parent.name == "rules"]) >= 10
     for path in found:
         header = parse_header(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
         assert str(header.get("summary") or "").strip(), f"{path.relative_to(ROOT)}: no #+ summary"

@@ -12,7 +12,11 @@ from minekg.build.assembled import DERIVED_GRAPH
 from minekg.errors import MinekgError
 from minekg.project import Project
 from minekg.rdf import oxi
+from minekg.rdf.headers import require_summary
 from minekg.rdf.loading import read_text
+
+# A rule's `#+` header says what it derives (summary) and why or from what (description); nothing else.
+RULE_HEADER_KEYS = frozenset({"summary", "description"})
 
 
 def derive_graph(quads, project: Project) -> Graph:
@@ -42,6 +46,7 @@ def apply_rules(store, rules: Path, shown=lambda p: p.name) -> list:
     out = []
     for rule in sorted(rules.glob("*.rq")):
         text = read_text(rule, shown(rule))
+        require_summary(text, shown(rule), RULE_HEADER_KEYS)
         try:
             result = store.query(text, use_default_graph_as_union=True)
         except SyntaxError as e:

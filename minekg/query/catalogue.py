@@ -23,7 +23,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
@@ -32,6 +31,7 @@ from minekg.build import states
 from minekg.errors import MinekgError
 from minekg.project import Project
 from minekg.rdf import isodates
+from minekg.rdf.headers import parse_header
 from minekg.rdf.loading import read_text
 from minekg.rdf.namespaces import ST, expand
 from minekg.rdf.oxi import nt_term
@@ -91,21 +91,6 @@ def _form_head():
     keyword = MatchFirst([CaselessKeyword(k) for k in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")])
     keyword.ignore("#" + rest_of_line)  # a fresh element: rdflib's shared grammar is left as it is
     return Prologue + keyword
-
-
-def parse_header(text: str, shown: str) -> dict:
-    lines = [line[2:] for line in text.splitlines() if line.startswith("#+")]
-    if not lines:
-        return {}
-    try:
-        header = yaml.safe_load("\n".join(line[1:] if line.startswith(" ") else line for line in lines)) or {}
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f" (header line {mark.line + 1})" if mark else ""
-        raise MinekgError(f"{shown}: query header is not valid YAML{where}") from None
-    if not isinstance(header, dict):
-        raise MinekgError(f"{shown}: query header must be a mapping of summary, description, tags, params")
-    return header
 
 
 def load_query(path: Path, shown: str | None = None) -> NamedQuery:

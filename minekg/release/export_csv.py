@@ -16,7 +16,7 @@ from pathlib import Path
 from minekg import resources
 from minekg.errors import MinekgError
 from minekg.query import csv_safe
-from minekg.query.catalogue import parse_header
+from minekg.rdf.headers import parse_header
 from minekg.rdf.loading import read_text
 from minekg.rdf.namespaces import PREFIXES, shorten
 
