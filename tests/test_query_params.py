@@ -242,9 +242,20 @@ def test_construct_as_jsonld_read_by_pyld(cli_root):
     assert BLR not in quads
 
 
+@pytest.mark.parametrize(("alias", "name"), [("ttl", "turtle"), ("nt", "ntriples"), ("n-triples", "ntriples"),
+                                             ("json-ld", "jsonld"), ("TTL", "turtle")])
+def test_the_registry_s_other_names_give_the_same_output(cli_root, alias, name):
+    """--format takes a format's other names from the one registry (minekg/formats.py), as the endpoint's
+    ?format= and the export do."""
+    by_alias = run(cli_root, "--file", probe("probe_construct"), "--format", alias)
+    assert by_alias.exit_code == 0, by_alias.stderr
+    assert by_alias.stdout == run(cli_root, "--file", probe("probe_construct"), "--format", name).stdout != ""
+
+
 def test_format_that_does_not_fit_the_query_form(cli_root):
     assert_one_line_error(run(cli_root, "--file", probe("probe_construct"), "--format", "csv"), "format 'csv'")
     assert_one_line_error(run(cli_root, "--file", probe("probe_string"), "--format", "turtle"), "format 'turtle'")
+    assert_one_line_error(run(cli_root, "--file", probe("probe_string"), "--format", "yaml"), "format 'yaml'")
 
 
 # ------------------------------------------------------------------ query sources

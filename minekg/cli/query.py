@@ -15,7 +15,8 @@ from minekg.project import Project
 @click.argument("name", required=False)
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="a declared parameter (repeatable)")
 @click.option("--format", "fmt", default=None,
-              help="table|csv|tsv|json for SELECT/ASK (default table); turtle|jsonld|ntriples for CONSTRUCT/DESCRIBE")
+              help="table|csv|tsv|json for SELECT/ASK (default table); turtle|jsonld|ntriples for CONSTRUCT/DESCRIBE "
+                   "(or their other names in the format registry: ttl, nt, json-ld)")
 @click.option("--file", "file_", type=click.Path(dir_okay=False), help="run a query file instead of a named query")
 @click.option("--sparql", help="run this SPARQL text instead of a named query")
 @click.option("--allow-service", is_flag=True,

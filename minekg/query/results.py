@@ -8,6 +8,7 @@ import json
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from minekg import formats
 from minekg.errors import MinekgError
 from minekg.query import csv_safe
 from minekg.query.stores import Result
@@ -55,6 +56,10 @@ def to_sparql_json(result: Result) -> dict:
 
 
 def render(result: Result, fmt: str) -> str:
+    """The result as text in `fmt`, a name of the format registry or one of its other names (`ttl`, `nt`,
+    `json-ld`)."""
+    known = formats.find(fmt)
+    fmt = known.name if known else fmt
     if result.form in ("CONSTRUCT", "DESCRIBE"):
         if fmt not in GRAPH_FORMATS:
             raise MinekgError(f"format {fmt!r} does not fit a {result.form} query (one of {', '.join(GRAPH_FORMATS)})")
