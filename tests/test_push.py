@@ -138,3 +138,36 @@ def test_not_nquads(tmp_path, server):
     bad.write_text("this is not N-Quads\n", encoding="utf-8")
     with pytest.raises(MinekgError, match=r"bad\.nq: not valid N-Quads"):
         push(bad, server.store_url)
+
+
+def _many(path: Path, quads: int, shared: bool) -> Path:
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(quads):
+            f.write(f'<http://example.org/s{i}> <http://example.org/p> "value number {i}" '
+                    f"<https://w3id.org/minekg/graph/document/d{i % 50}> .\n")
+        if shared:
+            f.write('_:b <http://example.org/p> "x" <https://w3id.org/minekg/graph/document/d1> .\n'
+                    '_:b <http://example.org/q> "y" <https://w3id.org/minekg/graph/derived> .\n')
+    return path
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_push_streams_instead_of_holding_the_dataset(server, tmp_path, shared):
+    """Memory does not grow with the dataset (issue 20: 10^7 triples, 2 GB of N-Quads): 100,000 quads go
+    out with a few MB of Python objects at most. Holding them, as push once did, took 37 MB here."""
+    import tracemalloc
+
+    path = _many(tmp_path / "many.nq", 100_000, shared)
+    tracemalloc.start()
+    try:
+        report = push(path, server.store_url)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert report.triples == quads_in(path)
+    assert len(report.graphs) == (51 if shared else 50)
+    assert peak < 8_000_000, f"{peak / 1e6:.1f} MB of Python objects at the peak"
+    n = EndpointStore(server.query_url).query(
+        'SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s <http://example.org/p> ?o } '
+        'FILTER STRSTARTS(STR(?g), "https://w3id.org/minekg/graph/document/d") }').rows[0][0]
+    assert int(n) == 100_000 + shared
