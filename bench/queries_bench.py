@@ -61,6 +61,15 @@ def _digest(result) -> str:
     return hashlib.sha256(repr(canonical(result)).encode()).hexdigest()[:16]
 
 
+def _rows(result) -> int | None:
+    """How many rows a SELECT answered (triples for a CONSTRUCT): at 10^7, what a query's time grows with."""
+    rows = getattr(result, "rows", None)
+    if rows is not None:
+        return len(rows)
+    graph = getattr(result, "graph", None)
+    return len(graph) if graph is not None else None
+
+
 def disk_location(full: Path) -> Path:
     """Where the `disk` backend keeps its store: beside the full N-Quads, under bench/work/."""
     return full.with_suffix(".store")
@@ -132,7 +141,8 @@ def worker(backend: str, base: Path, full: Path, endpoint: str | None, skip: set
                 emit(event="error", query=name, message=str(e), timeout="timed out" in str(e) or "504" in str(e))
                 break
             times.append(time.perf_counter() - t)
-            emit(event="run", query=name, time=times[-1], digest=_digest(result) if len(times) == 1 else None)
+            emit(event="run", query=name, time=times[-1], digest=_digest(result) if len(times) == 1 else None,
+                 rows=_rows(result))
         else:
             emit(event="done", query=name)
             continue
@@ -198,6 +208,7 @@ def _run_worker(backend: str, base: Path, full: Path, endpoint: str | None, skip
                 q = info["queries"].setdefault(rec["query"], {"status": "running", "times": []})
                 q["times"].append(rec["time"])
                 q["digest"] = q.get("digest") or rec["digest"]
+                q["rows"] = rec.get("rows")
                 current = rec["query"]
             elif rec["event"] == "error":
                 info["queries"][rec["query"]] = {"status": "timeout" if rec["timeout"] else "error",

@@ -202,11 +202,12 @@ def markdown(m: dict) -> str:
         lines.append(f"| validation within {MEMORY_TARGET_MB // 1024} GB | {v['peak_rss_mb']:,.0f} MB "
                      f"({v['load_s'] + v['validate_s']:.0f} s) | {_ok(v['peak_rss_mb'] < MEMORY_TARGET_MB)} |")
     lines += ["", "### Per query at 10^7 (ms)", "",
-              "| query | disk median | disk slowest run | endpoint median |", "|---|---:|---:|---:|"]
+              "| query | rows | disk median | disk slowest run | endpoint median |", "|---|---:|---:|---:|---:|"]
     dq, eq = disk.get("queries", {}), ep.get("queries", {})
     for n in sorted(set(dq) | set(eq)):
-        lines.append(f"| {n} | {_cell(dq, n)} | {queries_bench._ms(_slowest_run(dq.get(n, {})))} | "
-                     f"{_cell(eq, n)} |")
+        rows = dq.get(n, {}).get("rows", eq.get(n, {}).get("rows"))
+        lines.append(f"| {n} | {'' if rows is None else f'{rows:,}'} | {_cell(dq, n)} | "
+                     f"{queries_bench._ms(_slowest_run(dq.get(n, {})))} | {_cell(eq, n)} |")
     return "\n".join(lines) + "\n"
 
 
