@@ -43,14 +43,19 @@ PUSH_TIMEOUT_S = 3600.0
 # ------------------------------------------------------------------ the worker (one process per measurement)
 
 
-def _suite():
+def _suite(state: str | None = None):
+    """The named queries with their defaults; with `state`, those that take a state, asked about that one
+    (their first state parameter bound to it): an analyst's question about one country."""
     from minekg.query import catalogue as named
 
     out = []
     for q in named.catalog():
         if q.extra.get("endpoint"):
             continue  # written for another store, not minekg's graph
-        out.append((q.name, named.bind(q, {})))
+        if state is None:
+            out.append((q.name, named.bind(q, {})))
+        elif (p := next((p for p in q.params if p.type == "state"), None)) is not None:
+            out.append((q.name, named.bind(q, {p.name: state})))
     return out
 
 
@@ -82,7 +87,8 @@ def derive_into(store, rules: Path) -> int:
     return len(apply_rules(store, rules))
 
 
-def worker(backend: str, base: Path, full: Path, endpoint: str | None, skip: set[str]) -> None:
+def worker(backend: str, base: Path, full: Path, endpoint: str | None, skip: set[str],
+           state: str | None = None) -> None:
     """Load, then run the suite; one JSON line per event on stdout, so the parent can stop a query that
     overruns the cap (Oxigraph cannot be interrupted from Python) by ending this process."""
     from minekg.errors import MinekgError
@@ -129,7 +135,7 @@ def worker(backend: str, base: Path, full: Path, endpoint: str | None, skip: set
         report = push(full, store_url_for(endpoint), endpoint=endpoint, timeout=PUSH_TIMEOUT_S)
         emit(event="load", load_s=time.perf_counter() - t0, triples=report.triples)
         store = EndpointStore(endpoint, timeout=CAP_S + 5)
-    for name, text in _suite():
+    for name, text in _suite(state):
         if name in skip:
             continue
         times: list[float] = []
@@ -152,13 +158,14 @@ def worker(backend: str, base: Path, full: Path, endpoint: str | None, skip: set
 # ------------------------------------------------------------------ the orchestration
 
 
-def _run_worker(backend: str, base: Path, full: Path, endpoint: str | None, skip: set[str]) -> dict:
-    """Run the worker, restarting it past any query that overruns CAP_S."""
+def _run_worker(backend: str, base: Path, full: Path, endpoint: str | None, skip: set[str],
+                state: str | None = None) -> dict:
+    """Run the worker, restarting it past any query that overruns CAP_S (with `state`: the one-state suite)."""
     import queue
     import threading
 
-    names = [n for n, _ in _suite()]
-    info: dict = {"backend": backend, "queries": {}, "peak_rss_mb": 0.0, "load_s": None}
+    names = [n for n, _ in _suite(state)]
+    info: dict = {"backend": backend, "state": state, "queries": {}, "peak_rss_mb": 0.0, "load_s": None}
     for n in names:
         if n in skip:
             info["queries"][n] = {"status": "skipped", "times": []}
@@ -168,7 +175,7 @@ def _run_worker(backend: str, base: Path, full: Path, endpoint: str | None, skip
         if not todo and info["load_s"] is not None:
             return info
         cmd = [sys.executable, "-m", "bench.queries_bench", "worker", backend, str(base), str(full),
-               endpoint or "-", ",".join(sorted(done)) or "-"]
+               endpoint or "-", ",".join(sorted(done)) or "-", *([state] if state else [])]
         errors = tempfile.TemporaryFile(mode="w+")  # a file, so a chatty worker never blocks on a pipe
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=errors, text=True)
         lines: queue.Queue = queue.Queue()
@@ -432,7 +439,7 @@ if __name__ == "__main__":
     if len(sys.argv) >= 7 and sys.argv[1] == "worker":
         backend, base, full, endpoint, skip = sys.argv[2:7]
         worker(backend, Path(base), Path(full), None if endpoint == "-" else endpoint,
-               set() if skip == "-" else set(skip.split(",")))
+               set() if skip == "-" else set(skip.split(",")), sys.argv[7] if len(sys.argv) > 7 else None)
     elif sys.argv[1:] == ["run"]:  # measure only (bench/work/queries_bench.json), results.md untouched
         measure(log=lambda m: print(m, file=sys.stderr, flush=True))
     elif sys.argv[1:] == ["markdown"]:  # the section again from the last run's bench/work/queries_bench.json
