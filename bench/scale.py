@@ -103,6 +103,7 @@ def _clear(full: Path) -> None:
     location = queries_bench.disk_location(full)
     shutil.rmtree(location, ignore_errors=True)
     location.with_suffix(".loaded").unlink(missing_ok=True)
+    queries_bench._pushed(full).unlink(missing_ok=True)
 
 
 def _summary(r: dict) -> str:
