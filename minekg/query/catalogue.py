@@ -96,10 +96,7 @@ def _form_head():
 def load_query(path: Path, shown: str | None = None) -> NamedQuery:
     shown = shown or str(path)
     text = read_text(path, shown)
-    header = parse_header(text, shown)
-    unknown = set(header) - HEADER_KEYS
-    if unknown:
-        raise MinekgError(f"{shown}: unknown header key(s) {', '.join(sorted(unknown))}")
+    header = parse_header(text, shown, HEADER_KEYS)
     params = []
     for i, p in enumerate(header.get("params") or []):
         if not isinstance(p, dict) or "name" not in p or "type" not in p:

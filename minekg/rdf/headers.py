@@ -5,6 +5,8 @@ file reads its own keys from it (a named query its params, an export table its c
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import yaml
 
 from minekg.errors import MinekgError
@@ -12,9 +14,9 @@ from minekg.errors import MinekgError
 __all__ = ["parse_header", "require_summary"]
 
 
-def parse_header(text: str, shown: str) -> dict:
-    """The `#+` header of a SPARQL file as a mapping ({} where there is none); bad YAML is a one-line error
-    naming the file and the header line."""
+def parse_header(text: str, shown: str, allowed: Collection[str] | None = None) -> dict:
+    """The `#+` header of a SPARQL file as a mapping ({} where there is none); bad YAML, or a key outside
+    `allowed` (where given: the keys that kind of file reads), is a one-line error naming the file."""
     lines = [line[2:] for line in text.splitlines() if line.startswith("#+")]
     if not lines:
         return {}
@@ -26,15 +28,15 @@ def parse_header(text: str, shown: str) -> dict:
         raise MinekgError(f"{shown}: query header is not valid YAML{where}") from None
     if not isinstance(header, dict):
         raise MinekgError(f"{shown}: query header must be a mapping of summary, description, tags, params")
+    unknown = set(header) - set(allowed) if allowed is not None else set()
+    if unknown:
+        raise MinekgError(f"{shown}: unknown header key(s) {', '.join(sorted(unknown))}")
     return header
 
 
-def require_summary(text: str, shown: str, allowed: frozenset[str]) -> dict:
+def require_summary(text: str, shown: str, allowed: Collection[str]) -> dict:
     """The header of a file that must say what it does (a rule): a `#+ summary`, and no key outside `allowed`."""
-    header = parse_header(text, shown)
+    header = parse_header(text, shown, allowed)
     if not str(header.get("summary") or "").strip():
         raise MinekgError(f"{shown}: no `#+ summary:` header line saying what it does")
-    unknown = set(header) - allowed
-    if unknown:
-        raise MinekgError(f"{shown}: unknown header key(s) {', '.join(sorted(unknown))}")
     return header

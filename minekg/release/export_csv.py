@@ -56,10 +56,7 @@ def load_tables(folder: Path, shown_folder: str, common: dict[str, str]) -> list
     for path in sorted(folder.glob("*.rq")):
         shown = f"{shown_folder}/{path.name}"
         text = read_text(path, shown)
-        header = parse_header(text, shown)
-        unknown = set(header) - HEADER_KEYS
-        if unknown:
-            raise MinekgError(f"{shown}: unknown header key(s) {', '.join(sorted(unknown))}")
+        header = parse_header(text, shown, HEADER_KEYS)
         for needed in ("summary", "kind", "key", "columns"):
             if not header.get(needed):
                 raise MinekgError(f"{shown}: header needs `{needed}`")

@@ -78,14 +78,15 @@ def parse_nquads(path: Path, shown: str | None = None) -> Iterator:
         raise MinekgError(f"{shown}: not valid N-Quads: {str(e).strip().splitlines()[0]}") from None
 
 
-def _graph(q) -> str:
+def graph_of(q) -> str:
+    """The graph IRI of a pyoxigraph quad, "" for the default graph."""
     import pyoxigraph as ox
 
     return "" if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
 
 
 def _rdflib_quad(q) -> Quad:
-    return (oxi.to_rdflib(q.subject), oxi.to_rdflib(q.predicate), oxi.to_rdflib(q.object), _graph(q))
+    return (oxi.to_rdflib(q.subject), oxi.to_rdflib(q.predicate), oxi.to_rdflib(q.object), graph_of(q))
 
 
 def read_nquads(path: Path, shown: str | None = None) -> list[Quad]:
@@ -101,7 +102,7 @@ def _profile_and_marks(path: Path, name: str) -> tuple[Profile, bool]:
     marks: set[str] = set()
     marking = str(MK.marking)
     for q in parse_nquads(path):
-        g = _graph(q)
+        g = graph_of(q)
         if g == ONTOLOGY_GRAPH:
             onto.append(_rdflib_quad(q))
         elif q.predicate.value == marking and g != DERIVED_GRAPH:

@@ -27,10 +27,10 @@ from minekg import formats as registry
 from minekg.errors import MinekgError
 from minekg.query.remote import http_errors
 from minekg.rdf.namespaces import GRAPH
-from minekg.release.markings import parse_nquads
+from minekg.release.markings import graph_of, parse_nquads
 
 GraphFilter = Collection[str] | Callable[[str], bool] | None
-DEFAULT_GRAPH = ""  # the key of the default graph's triples, sent with ?default
+DEFAULT_GRAPH = ""  # the key of the default graph's triples (as markings.graph_of names it), sent with ?default
 BATCH = 10_000  # quads serialised at a time while streaming
 
 
@@ -62,15 +62,9 @@ def read_graphs(nquads_path: Path, graphs: GraphFilter = None) -> dict[str, byte
     keep = _keep(graphs)
     quads: dict[str, list] = {}
     for q in parse_nquads(nquads_path):
-        if keep(name := _name(q)):
+        if keep(name := graph_of(q)):
             quads.setdefault(name, []).append(ox.Triple(q.subject, q.predicate, q.object))
     return {name: ox.serialize(ts, format=ox.RdfFormat.N_TRIPLES) or b"" for name, ts in sorted(quads.items())}
-
-
-def _name(q) -> str:
-    import pyoxigraph as ox
-
-    return DEFAULT_GRAPH if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name.value
 
 
 @dataclass
@@ -92,7 +86,7 @@ def _copy_kept(nquads_path: Path, keep: Callable[[str], bool], out: Path) -> _Ke
     batch: list = []
     with out.open("wb") as f:
         for q in parse_nquads(nquads_path):
-            name = _name(q)
+            name = graph_of(q)
             if not keep(name):
                 continue
             kept.counts[name] = kept.counts.get(name, 0) + 1
